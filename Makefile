@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format migrations-check install worker beat messages bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(STAMP)
+	TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	TESTING=true $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
+	TESTING=true $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+worker: $(STAMP)
+	$(BIN)/celery -A songjiang_liaison worker --loglevel=info
+
+beat: $(STAMP)
+	$(BIN)/celery -A songjiang_liaison beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "role", "organization", "is_active")
+    list_filter = ("role", "organization__kind", "is_active")
+    search_fields = ("username", "display_name", "first_name", "last_name", "email")
+    list_select_related = ("organization",)
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("平台角色"), {"fields": ("role", "organization", "display_name", "phone", "language")}),
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "kind", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "recipient__username")
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient",)

@@ -1,0 +1,34 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import Role
+
+# (url name, label, roles that see it; None = everyone). Later features add their entries here.
+NAV_ITEMS = [
+    ("deputies:directory", _("代表名录"), None),
+    ("deputies:find_my_deputy", _("找代表"), None),
+    ("deputies:offices", _("联络机构与站点"), None),
+    ("feedback:submit", _("反映意见"), None),
+    ("feedback:track_lookup", _("查询办理进度"), None),
+    ("contacts:my_year", _("我的履职"), {Role.DEPUTY}),
+    ("feedback:queue", _("工作队列"), {Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.ADMIN}),
+    ("reports:compliance", _("履职报表"), {Role.LIAISON_STAFF, Role.COMMITTEE_MEMBER, Role.ADMIN}),
+]
+
+
+def navigation(request):
+    role = scoping.role_of(request.user)
+    items = []
+    for name, label, roles in NAV_ITEMS:
+        if roles is not None and role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # the feature is not installed yet
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+    unread = 0
+    if request.user.is_authenticated:
+        unread = request.user.notifications.unread().count()
+    return {"nav_items": items, "user_role": role, "unread_notifications": unread}

@@ -1,0 +1,144 @@
+"""Who may see and change what: the one place for jurisdiction rules (§五(二)).
+
+- Administrators and the district-wide liaison bodies (personnel and deputy work office, letters and
+  visits section, Standing Committee office) see the whole district.
+- A street working committee serves the district deputies elected in its street.
+- A town office serves the district and town deputies elected in its town.
+- A deputy sees their own mandates; a Standing Committee member their fixed-contact deputies.
+- Handling-unit staff see no deputy records, only what is assigned to their organization.
+- The public (anonymous) sees public fields only; that is enforced by the serializers and templates,
+  which never render non-public fields for them.
+
+Every view, API endpoint, admin page, task and report calls these functions instead of
+re-deriving the rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from deputies.models import Organization, Region
+
+
+def is_anonymous(user) -> bool:
+    return user is None or not user.is_authenticated
+
+
+def is_admin(user) -> bool:
+    return not is_anonymous(user) and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def staff_organization(user) -> Organization | None:
+    """The liaison body or handling unit a staff user belongs to (None for others)."""
+    if is_anonymous(user) or user.role not in (Role.LIAISON_STAFF, Role.UNIT_STAFF):
+        return None
+    return user.organization
+
+
+def is_district_wide(user) -> bool:
+    """Administrators and staff of the district-wide liaison bodies."""
+    if is_admin(user):
+        return True
+    org = staff_organization(user)
+    return org is not None and user.role == Role.LIAISON_STAFF and org.is_district_wide
+
+
+def jurisdiction_region(user) -> Region | None:
+    """The street or town a street/town liaison body covers; None for district-wide or no jurisdiction."""
+    org = staff_organization(user)
+    if org is None or user.role != Role.LIAISON_STAFF or org.is_district_wide:
+        return None
+    return org.region
+
+
+def regions_in_jurisdiction(user) -> QuerySet:
+    from deputies.models import Region
+
+    if is_district_wide(user):
+        return Region.objects.all()
+    region = jurisdiction_region(user)
+    if region is None:
+        return Region.objects.none()
+    return Region.objects.within(region)
+
+
+def own_deputy_ids(user) -> list[int]:
+    """The ids of the caller's own mandates (a person may hold a district and a town mandate)."""
+    from deputies.models import Deputy
+
+    if is_anonymous(user):
+        return []
+    return list(Deputy.objects.filter(person__user=user).values_list("id", flat=True))
+
+
+def deputies_in_jurisdiction(user) -> QuerySet:
+    """Deputies whose non-public records (activities, progress, notes) this user may see."""
+    from deputies.models import Deputy, Level, OrganizationKind
+
+    deputies = Deputy.objects.all()
+    if is_anonymous(user):
+        return deputies.none()
+    if is_district_wide(user):
+        return deputies
+    if user.role == Role.LIAISON_STAFF and user.organization_id:
+        org = user.organization
+        in_region = Q(constituency__region_id=org.region_id) | Q(group__region_id=org.region_id)
+        if org.kind == OrganizationKind.STREET_COMMITTEE:
+            return deputies.filter(in_region, congress__level=Level.DISTRICT)
+        if org.kind == OrganizationKind.TOWN_OFFICE:
+            return deputies.filter(in_region)
+        return deputies.none()
+    if user.role == Role.COMMITTEE_MEMBER:
+        return deputies.filter(Q(person__user=user) | Q(committee_contacts__person__user=user)).distinct()
+    return deputies.filter(person__user=user)
+
+
+def can_manage_deputy(user, deputy) -> bool:
+    """May change the deputy's registry entry or register activities for them."""
+    if is_admin(user):
+        return True
+    if user.is_authenticated and user.role == Role.LIAISON_STAFF:
+        return deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
+    return False
+
+
+def organizations_manageable(user) -> QuerySet:
+    """Organizations whose public details and staff this user may edit."""
+    from deputies.models import Organization
+
+    if is_admin(user):
+        return Organization.objects.all()
+    org = staff_organization(user)
+    if org is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk=org.pk)
+
+
+def can_manage_region(user, region: Region) -> bool:
+    """May change registry records (venues, groups, constituencies) located in this region."""
+    if is_admin(user):
+        return True
+    return regions_in_jurisdiction(user).filter(pk=region.pk).exists()
+
+
+def role_of(user) -> str:
+    if is_anonymous(user):
+        return Role.PUBLIC
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role
+
+
+def user_can_act_for(user: User, organization: Organization | None) -> bool:
+    """Staff act for their own organization; administrators for any."""
+    if organization is None:
+        return False
+    return is_admin(user) or (
+        staff_organization(user) is not None and user.organization_id == organization.pk
+    )

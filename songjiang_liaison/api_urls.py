@@ -1,0 +1,24 @@
+"""REST API v1. Each app registers its viewsets in its own `api.py` (`register(router)`)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts import api as accounts_api
+from contacts import api as contacts_api
+from deputies import api as deputies_api
+from feedback import api as feedback_api
+from reports import api as reports_api
+
+router = DefaultRouter()
+extra_urls = []
+for module in (accounts_api, deputies_api, contacts_api, feedback_api, reports_api):
+    module.register(router)
+    extra_urls += getattr(module, "urlpatterns", [])
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *extra_urls,
+    path("", include(router.urls)),
+]

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("松江区人大代表联系人民群众平台 管理")
+admin.site.site_title = _("松江区人大代表联系人民群众平台")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("deputies/", include("deputies.urls")),
+    path("activities/", include("contacts.urls")),
+    path("opinions/", include("feedback.urls")),
+    path("reports/", include("reports.urls")),
+    path("api/v1/", include("songjiang_liaison.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "songjiang_liaison.views.error_403"
+handler404 = "songjiang_liaison.views.error_404"
+handler500 = "songjiang_liaison.views.error_500"
