@@ -59,9 +59,34 @@ class User(AbstractUser):
         return self.role == Role.COMMITTEE_MEMBER
 
 
+class NotificationKind(models.TextChoices):
+    """What a notification is about; preferences are set per kind (R-SUP-1)."""
+
+    QUOTA_REMINDER = "quota_reminder", _("年度履职提醒")
+    QUOTA_DIGEST = "quota_digest", _("代表履职进度汇总")
+    TERM_REPORT_REMINDER = "term_report_reminder", _("述职提醒")
+    DEADLINE_DUE_SOON = "deadline_due_soon", _("即将到期提醒")
+    DEADLINE_OVERDUE = "deadline_overdue", _("逾期提醒")
+    DEADLINE_ESCALATED = "deadline_escalated", _("逾期督办")
+    FEEDBACK_OWED = "feedback_owed", _("待反馈群众提醒")
+    OTHER = "other", _("其他通知")
+
+
+def kind_label(kind: str) -> str:
+    """The label of a notification kind; kinds other apps invent show as "其他通知"."""
+    try:
+        return NotificationKind(kind).label
+    except ValueError:
+        return NotificationKind.OTHER.label
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+    def inbox(self):
+        """What the in-app inbox shows: not the rows kept only as a delivery record."""
+        return self.filter(in_app=True)
 
     def for_user(self, user):
         return self.filter(recipient=user)
@@ -86,6 +111,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # False when the recipient turned the in-app channel off for this kind: the row stays (it is the
+    # exactly-once record for e-mail and SMS) but is born read and hidden from the inbox.
+    in_app = models.BooleanField(_("站内显示"), default=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -97,3 +126,29 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """One user's channels for one kind of notification. No row means the defaults:
+    in-app and e-mail on, SMS off (`DEFAULTS`)."""
+
+    DEFAULTS = {"in_app": True, "email": True, "sms": False}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("类型"), max_length=50, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("站内通知"), default=True)
+    email = models.BooleanField(_("电子邮件"), default=True)
+    sms = models.BooleanField(_("短信"), default=False)
+
+    class Meta:
+        ordering = ["user_id", "kind"]
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind}"

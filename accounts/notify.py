@@ -1,35 +1,149 @@
-"""The one way to put a message in a user's inbox (and e-mail it where the user has an address).
+"""The one way to put a message in a user's inbox, and to e-mail or text it where the user wants that.
 
-Callers inside a transaction get the e-mail sent only after commit. A `key` makes the message
-exactly-once: the unique column turns a repeated call into a no-op (no check-then-insert).
+Exactly once: a message that carries a `key` (one recipient, kind and period, e.g.
+``quota:2026-04-01:deputy:17``) is inserted against the unique `Notification.key` column, so a
+second attempt — a task run twice, concurrently, or retried — is a no-op in the database itself, not
+a check-then-insert. E-mail and SMS are sent by tasks enqueued after commit; those tasks lock the row
+and stamp it, so a retried delivery never sends twice.
+
+Channels follow the recipient's `NotificationPreference` for the kind (defaults: in-app and e-mail
+on, SMS off). With in-app off the row is still written — it is the delivery record — but born read and
+hidden from the inbox.
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from accounts.models import Notification
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Notification, NotificationPreference
+
+
+@dataclass(frozen=True)
+class Channels:
+    in_app: bool
+    email: bool
+    sms: bool
+
+
+DEFAULT_CHANNELS = Channels(**NotificationPreference.DEFAULTS)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for one recipient, to be delivered by `notify_many`."""
+
+    recipient: object  # accounts.User
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    key: str | None = None
+
+
+def channels_for(users: Iterable, kinds: Iterable[str]) -> dict[tuple[int, str], Channels]:
+    """The channels of every (user id, kind) pair, in one query; missing pairs get the defaults."""
+    user_ids = {u.pk for u in users}
+    kinds = set(kinds)
+    found = {
+        (p.user_id, p.kind): Channels(in_app=p.in_app, email=p.email, sms=p.sms)
+        for p in NotificationPreference.objects.filter(user_id__in=user_ids, kind__in=kinds)
+    }
+    return {(u, k): found.get((u, k), DEFAULT_CHANNELS) for u in user_ids for k in kinds}
+
+
+def set_preference(*, user, kind: str, in_app: bool, email: bool, sms: bool) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"in_app": in_app, "email": email, "sms": sms}
+    )
+    return preference
 
 
 def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", key: str | None = None):
     """Create one notification; returns it, or None when `key` was already delivered."""
     if recipient is None or not recipient.is_active:
         return None
+    channels = channels_for([recipient], [kind])[(recipient.pk, kind)]
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, kind=kind, title=title, body=body, url=url, key=key
+                recipient=recipient,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                key=key,
+                in_app=channels.in_app,
+                read_at=None if channels.in_app else timezone.now(),
             )
     except IntegrityError:
         if key is None:
             raise
         return None
-    if recipient.email:
-        transaction.on_commit(lambda: _enqueue_email(notification.pk))
+    _deliver_after_commit([(notification.pk, recipient, channels)])
     return notification
 
 
-def _enqueue_email(notification_id: int) -> None:
-    from accounts.tasks import send_notification_email
+def notify_many(messages: Iterable[Message]) -> int:
+    """Deliver many keyed messages with a constant number of queries; returns how many were new.
 
-    send_notification_email.delay(notification_id)
+    The rows go in with one `INSERT … ON CONFLICT DO NOTHING` (per database batch), so messages
+    already delivered in an earlier, concurrent or retried run are skipped by the database.
+    """
+    messages = [m for m in messages if m.recipient is not None and m.recipient.is_active]
+    if not messages:
+        return 0
+    if any(m.key is None for m in messages):
+        raise ValueError("notify_many needs a key on every message (exactly-once delivery)")
+    channels = channels_for([m.recipient for m in messages], [m.kind for m in messages])
+    now = timezone.now()
+    rows = []
+    for m in messages:
+        ch = channels[(m.recipient.pk, m.kind)]
+        rows.append(
+            Notification(
+                recipient=m.recipient,
+                kind=m.kind,
+                title=m.title,
+                body=m.body,
+                url=m.url,
+                key=m.key,
+                in_app=ch.in_app,
+                read_at=None if ch.in_app else now,
+            )
+        )
+    keys = [m.key for m in messages]
+    with transaction.atomic():
+        before = Notification.objects.filter(key__in=keys).values_list("key", flat=True)
+        existing = set(before)
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        by_key = {m.key: m for m in messages if m.key not in existing}
+        # A concurrent run may have inserted some of these keys too and will enqueue them as well:
+        # harmless, the delivery tasks lock and stamp each row before sending.
+        fresh = list(Notification.objects.filter(key__in=list(by_key)).values_list("pk", "key"))
+    _deliver_after_commit(
+        [
+            (pk, by_key[key].recipient, channels[(by_key[key].recipient.pk, by_key[key].kind)])
+            for pk, key in fresh
+        ]
+    )
+    return len(fresh)
+
+
+def _deliver_after_commit(items) -> None:
+    email_ids = [pk for pk, user, ch in items if ch.email and user.email]
+    sms_ids = [pk for pk, user, ch in items if ch.sms and user.phone]
+    if email_ids or sms_ids:
+        transaction.on_commit(lambda: _enqueue(email_ids, sms_ids))
+
+
+def _enqueue(email_ids: list[int], sms_ids: list[int]) -> None:
+    from accounts.tasks import send_notification_email, send_notification_sms
+
+    for pk in email_ids:
+        send_notification_email.delay(pk)
+    for pk in sms_ids:
+        send_notification_sms.delay(pk)

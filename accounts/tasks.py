@@ -1,19 +1,33 @@
+"""Delivery tasks: e-mail and SMS for one notification each.
+
+Each task locks the notification row, sends, and stamps it in the same transaction, so a retry or a
+second copy of the task finds the stamp and sends nothing. A failure (OSError: SMTP and gateway
+errors) is retried with exponential backoff; the row stays unstamped until a send succeeds.
+"""
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import sms
 from accounts.models import Notification
 
+SMS_MAX_CHARS = 300
+DELIVERY_OPTIONS = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 60 * 60,
+    "retry_jitter": True,
+    "retry_kwargs": {"max_retries": 8},
+    "acks_late": True,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
 
-@shared_task(
-    name="accounts.tasks.send_notification_email",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    acks_late=True,
-)
+
+@shared_task(name="accounts.tasks.send_notification_email", **DELIVERY_OPTIONS)
 def send_notification_email(notification_id: int) -> bool:
     """E-mail one notification once: the row is locked and stamped, so a retry never sends twice."""
     with transaction.atomic():
@@ -33,4 +47,23 @@ def send_notification_email(notification_id: int) -> bool:
         )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@shared_task(name="accounts.tasks.send_notification_sms", **DELIVERY_OPTIONS)
+def send_notification_sms(notification_id: int) -> bool:
+    """Text one notification once (title and the start of the body), locked and stamped."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, sms_sent_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.recipient.phone:
+            return False
+        text = f"{notification.title}：{notification.body}" if notification.body else notification.title
+        sms.send_sms(phone=notification.recipient.phone, text=text[:SMS_MAX_CHARS])
+        notification.sms_sent_at = timezone.now()
+        notification.save(update_fields=["sms_sent_at"])
     return True

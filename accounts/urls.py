@@ -11,4 +11,5 @@ urlpatterns = [
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/<int:pk>/read/", views.mark_read, name="mark_read"),
     path("notifications/read-all/", views.mark_all_read, name="mark_all_read"),
+    path("notifications/settings/", views.preferences, name="preferences"),
 ]

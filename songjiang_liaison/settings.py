@@ -183,6 +183,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "opinion_submit": env.str("OPINION_RATE", default="10/hour"),
+        # Password guessing through POST /api/v1/auth/token/, per client address.
+        "auth_token": env.str("AUTH_TOKEN_RATE", default="20/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -194,20 +196,46 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No online validator badge: the docs must not call out to validator.swagger.io (closed network).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
-# Celery: Redis as broker; eager (in-process) when no broker is configured.
+# Celery: Redis as broker; eager (in-process) when no broker is configured, and in the test suite
+# (tests that need a real worker start one and turn eager mode off for themselves).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged after it ran, and re-delivered if the worker died: every task is idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Redis re-delivers an unacknowledged task after this long; it must exceed the longest task and the
+# longest retry countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+# Task modules that are not called `tasks.py` (autodiscovery finds those).
+CELERY_IMPORTS = ["feedback.reminders"]
+
+# Reminders (R-SUP-1, §五(一)). The default beat schedules are installed by an accounts migration
+# (`accounts/schedules.py`) and edited in the admin under "Periodic tasks".
+# Quota checkpoints, month-day; the last one of the year reminds everyone still short of a quota.
+QUOTA_REMINDER_CHECKPOINTS = env.list(
+    "QUOTA_REMINDER_CHECKPOINTS", default=["04-01", "07-01", "10-01", "12-01"]
+)
+# The daily run still sends a checkpoint's reminders this many days later (beat was down, say).
+QUOTA_REMINDER_GRACE_DAYS = env.int("QUOTA_REMINDER_GRACE_DAYS", default=6)
+DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=7)
+DEADLINE_ESCALATE_AFTER_DAYS = env.int("DEADLINE_ESCALATE_AFTER_DAYS", default=30)
+FEEDBACK_OWED_AFTER_DAYS = env.int("FEEDBACK_OWED_AFTER_DAYS", default=15)
+SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.LoggingSmsBackend")
 
 # Demo accounts: seed_demo refuses to create them when DEBUG is off unless this is set explicitly.
 ALLOW_DEMO_ACCOUNTS = env.bool("ALLOW_DEMO_ACCOUNTS", default=DEBUG)
@@ -222,3 +250,4 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
