@@ -1,4 +1,5 @@
-"""Opinions (社情民意) and their append-only timeline (§四, R-OP-1…5).
+"""Opinions (社情民意), their append-only timeline, handling assignments, suggestions and motions,
+and the working-day calendar (§四, R-OP-1…5).
 
 Only `feedback/workflow.py` writes `Opinion.state`.
 """
@@ -7,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +44,77 @@ class OpinionState(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
+# States in which nobody owes the citizen anything more (until a reopen).
+FINAL_STATES = (OpinionState.CLOSED, OpinionState.REJECTED, OpinionState.MERGED)
+
+
+class RouteLevel(models.TextChoices):
+    """§四(一) 1–5: the level a verified matter belongs to."""
+
+    STREET = "street", _("街道层面")
+    TOWN = "town", _("镇级层面")
+    DISTRICT = "district", _("区级层面")
+    CITY = "city", _("市级层面")
+    LETTERS = "letters", _("人民群众来信")
+
+
+class Outcome(models.TextChoices):
+    """§四(二): the result a handling unit reports."""
+
+    SOLVED = "solved", _("已解决")
+    PARTLY = "partly", _("部分解决")
+    UNSOLVABLE = "unsolvable", _("暂时不能解决")
+
+
+class RejectReason(models.TextChoices):
+    """Statutory reasons not to accept an opinion."""
+
+    PERSONAL = "personal", _("属个人或家庭事务")
+    LITIGATION = "litigation", _("已进入诉讼、仲裁等法定程序")
+    ADVERTISING = "advertising", _("广告或与履职无关的内容")
+    OUTSIDE = "outside_jurisdiction", _("不属于本区管辖范围")
+
+
+class VerifyMethod(models.TextChoices):
+    """§四(一): how a deputy verifies what cannot be answered at once."""
+
+    VISIT = "visit", _("走访")
+    FORUM = "forum", _("座谈")
+    RESEARCH = "research", _("调研")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class DeadlineKind(models.TextChoices):
+    ROUTE = "route", _("转交期限")
+    REPLY = "reply", _("答复期限")
+    FEEDBACK = "feedback", _("反馈期限")
+
+
+class OpinionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=FINAL_STATES)
+
+    def overdue(self, now):
+        return self.filter(due_at__lt=now).exclude(due_at__isnull=True)
+
+    def with_related(self):
+        return self.select_related(
+            "region",
+            "region__parent",
+            "deputy",
+            "deputy__person",
+            "deputy__congress",
+            "origin_deputy",
+            "origin_deputy__person",
+            "organization",
+        )
+
+
 class Opinion(models.Model):
     tracking_code = models.CharField(_("查询码"), max_length=32, unique=True, default=new_tracking_code)
     content = models.TextField(_("内容"))
@@ -58,6 +131,16 @@ class Opinion(models.Model):
         on_delete=models.PROTECT,
         related_name="opinions",
     )
+    # §四(二): a matter passed up to a district deputy keeps the town deputy who took it in, so the
+    # result comes back down to them.
+    origin_deputy = models.ForeignKey(
+        "deputies.Deputy",
+        verbose_name=_("原反映代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="passed_up_opinions",
+    )
     organization = models.ForeignKey(
         "deputies.Organization",
         verbose_name=_("当前负责机构"),
@@ -69,6 +152,7 @@ class Opinion(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=OpinionState.choices, default=OpinionState.RECEIVED, db_index=True
     )
+    level = models.CharField(_("层级"), max_length=20, choices=RouteLevel.choices, blank=True)
     submitter_name = models.CharField(_("姓名"), max_length=50, blank=True)
     submitter_phone = models.CharField(_("电话"), max_length=30, blank=True)
     submitter_address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -82,20 +166,79 @@ class Opinion(models.Model):
         on_delete=models.SET_NULL,
         related_name="recorded_opinions",
     )
+    # The contact activity at which it was taken in (contacts.ContactActivity), kept as an id so the
+    # opinion never depends on that app's tables.
+    activity_id = models.PositiveBigIntegerField(_("联系活动"), null=True, blank=True)
     received_at = models.DateTimeField(_("收到时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # Abuse handling: nothing is dropped, only flagged.
+    flagged_spam = models.BooleanField(_("疑似机器提交"), default=False)
+    moderation_reason = models.CharField(_("待审核原因"), max_length=200, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重复于"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_opinions",
+    )
+    # Hashes only: enough to recognise the same sender sending the same text, nothing to read back.
+    submitter_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    # Deadlines (feedback/deadlines.py): the one for the current step, stored and indexed.
+    due_at = models.DateTimeField(_("当前期限"), null=True, blank=True, db_index=True)
+    due_kind = models.CharField(_("期限类型"), max_length=20, choices=DeadlineKind.choices, blank=True)
+
+    # Outcome.
+    verify_method = models.CharField(_("核实方式"), max_length=20, choices=VerifyMethod.choices, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    reply_text = models.TextField(_("承办单位答复"), blank=True)
+    public_reply = models.TextField(_("向群众反馈"), blank=True)
+    reject_reason = models.CharField(
+        _("不予受理原因"), max_length=30, choices=RejectReason.choices, blank=True
+    )
+    rating = models.CharField(_("群众评价"), max_length=20, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
+    routed_at = models.DateTimeField(_("转交时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, db_index=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    anonymized_at = models.DateTimeField(_("联系方式清除时间"), null=True, blank=True)
+
+    objects = OpinionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("社情民意")
         verbose_name_plural = _("社情民意")
+        indexes = [
+            models.Index(fields=["organization", "state"]),
+            models.Index(fields=["deputy", "state"]),
+            models.Index(fields=["submitter_fingerprint", "content_hash", "received_at"]),
+        ]
 
     def __str__(self):
         return self.tracking_code
 
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
 
 class OpinionEvent(models.Model):
-    """One transition of an opinion; append-only."""
+    """One transition of an opinion; append-only. `data` keeps what the action carried, so the
+    timeline can be replayed."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=20)
@@ -106,6 +249,7 @@ class OpinionEvent(models.Model):
     )
     internal_note = models.TextField(_("内部备注"), blank=True)
     public_note = models.TextField(_("公开说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -115,3 +259,156 @@ class OpinionEvent(models.Model):
 
     def __str__(self):
         return f"{self.opinion_id}: {self.from_state} → {self.to_state}"
+
+
+class OpinionPhoto(models.Model):
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("图片"), upload_to="opinions/photos/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
+
+    def __str__(self):
+        return self.image.name
+
+
+class Assignment(models.Model):
+    """One handling unit (承办单位) asked to handle one opinion, with its due date (§四(二))."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="assignments")
+    organization = models.ForeignKey(
+        "deputies.Organization",
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="opinion_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("交办时间"))
+    due_at = models.DateTimeField(_("答复期限"), db_index=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    reply_text = models.TextField(_("答复内容"), blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opinion", "organization"],
+                condition=Q(replied_at__isnull=True),
+                name="one_open_assignment_per_unit",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.opinion_id} → {self.organization_id}"
+
+
+class SuggestionKind(models.TextChoices):
+    """§四(一)3: how a district deputy raises a district-level matter."""
+
+    MOTION = "motion", _("议案")
+    SUGGESTION = "suggestion", _("建议、批评和意见")
+    REVIEW = "review", _("审议意见")
+
+
+class SuggestionState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提出")
+    ASSIGNED = "assigned", _("办理中")
+    ANSWERED = "answered", _("已答复")
+
+
+class Suggestion(models.Model):
+    """A motion, suggestion or review opinion raised by a district deputy, answered within the
+    statutory period: 3 months from assignment, 6 for difficult ones (§四(三), R-OP-5)."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=SuggestionKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"), blank=True)
+    deputy = models.ForeignKey(
+        "deputies.Deputy", verbose_name=_("提出代表"), on_delete=models.PROTECT, related_name="suggestions"
+    )
+    opinion = models.ForeignKey(
+        Opinion,
+        verbose_name=_("来源社情民意"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+    handling_units = models.ManyToManyField(
+        "deputies.Organization", verbose_name=_("承办单位"), blank=True, related_name="suggestions"
+    )
+    difficult = models.BooleanField(_("涉及面广、办理难度大"), default=False)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=SuggestionState.choices, default=SuggestionState.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("提出时间"))
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answer = models.TextField(_("办理答复"), blank=True)
+    is_public = models.BooleanField(_("公开办理结果"), default=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("代表议案建议")
+        verbose_name_plural = _("代表议案建议")
+
+    def __str__(self):
+        return self.title
+
+
+class ContactView(models.Model):
+    """Audit row: one user saw one submitter's contact details (个人信息保护法)."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="contact_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    viewed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        verbose_name = _("联系方式查看记录")
+        verbose_name_plural = _("联系方式查看记录")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.opinion_id}"
+
+
+class BlockedTerm(models.Model):
+    """A word or link fragment that sends an opinion to the moderation queue (never drops it)."""
+
+    term = models.CharField(_("词语或链接"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("屏蔽词")
+        verbose_name_plural = _("屏蔽词")
+
+    def __str__(self):
+        return self.term
+
+
+class Holiday(models.Model):
+    """One day of the official calendar that differs from Monday–Friday: a public holiday, or a
+    make-up working day (调休) on a weekend. Seeded from `chinesecalendar`; administrators add a new
+    year when the State Council publishes it."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+
+    def __str__(self):
+        return f"{self.date} {self.name}"

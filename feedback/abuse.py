@@ -1,0 +1,103 @@
+"""Abuse handling without loss: rate limits, a honeypot, blocked words and links.
+
+Nothing a citizen sends is dropped: a honeypot hit or a blocked word sends the opinion to the
+moderation queue (`OpinionState.MODERATION`), where staff release or reject it with a reason. Only the
+rate limit refuses a request, and it says so (HTTP 429 / a message on the page) so a person can retry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+DEFAULT_RATE = "10/hour"
+DEFAULT_SCOPE = "opinion_submit"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|cn|top|xyz|vip|cc|io)\b)", re.IGNORECASE)
+# A few obvious ones; administrators add more in the admin (BlockedTerm) or the setting.
+DEFAULT_BLOCKED_TERMS = ("代开发票", "博彩", "赌场", "色情", "裸聊", "刷单", "贷款无抵押")
+
+
+class RateLimited(Exception):
+    """Too many submissions from one client address in the current window."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(_("提交过于频繁，请稍后再试。"))
+        self.retry_after = retry_after
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "10/hour" → (10, 3600)."""
+    count, _sep, period = rate.partition("/")
+    return int(count), _PERIODS[period.strip()[0].lower()]
+
+
+def current_rate() -> str:
+    rate = getattr(settings, "OPINION_RATE", None)
+    if rate:
+        return rate
+    rates = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_THROTTLE_RATES", {})
+    return rates.get(DEFAULT_SCOPE) or DEFAULT_RATE
+
+
+def _client_key(client_ip: str | None) -> str:
+    return hashlib.sha256((client_ip or "unknown").encode()).hexdigest()[:32]
+
+
+def check_rate_limit(client_ip: str | None, *, scope: str = DEFAULT_SCOPE, rate: str | None = None) -> None:
+    """Count one submission from `client_ip` in `scope`; raise RateLimited beyond the rate.
+
+    A fixed window in the cache (Redis in production, so all web workers share it); `cache.incr` is
+    atomic there. The web form and the API use the same scope, so one address has one budget.
+    """
+    limit, period = parse_rate(rate or current_rate())
+    now = int(time.time())
+    window = now // period
+    key = f"ratelimit:{scope}:{_client_key(client_ip)}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    if count > limit:
+        raise RateLimited(retry_after=(window + 1) * period - now)
+
+
+def is_honeypot_hit(value: str | None) -> bool:
+    """The hidden field that people never see and bots fill in."""
+    return bool((value or "").strip())
+
+
+def blocked_terms() -> list[str]:
+    from .models import BlockedTerm
+
+    configured = getattr(settings, "OPINION_BLOCKED_TERMS", DEFAULT_BLOCKED_TERMS)
+    stored = BlockedTerm.objects.filter(is_active=True).values_list("term", flat=True)
+    return [t for t in {*configured, *stored} if t]
+
+
+def moderation_reasons(*texts: str) -> list[str]:
+    """Why these texts must be looked at by a person first (empty: they need not)."""
+    joined = "\n".join(t for t in texts if t)
+    reasons = []
+    lowered = joined.lower()
+    hits = sorted(term for term in blocked_terms() if term.lower() in lowered)
+    if hits:
+        reasons.append(_("含屏蔽词：%(terms)s") % {"terms": "、".join(hits)})
+    if getattr(settings, "OPINION_BLOCK_LINKS", True) and _LINK.search(joined):
+        reasons.append(_("含网址链接"))
+    return reasons
+
+
+def client_ip(request) -> str | None:
+    """The client address; behind the proxy, the last hop it appended to X-Forwarded-For."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "USE_X_FORWARDED_FOR", False):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")

@@ -1,0 +1,271 @@
+"""Deadlines of the opinion and suggestion workflow (§四(一)–(三), R-OP-3…5).
+
+The arithmetic is pure: every function takes the calendar as data (a `WorkCalendar`), so tests and
+the reminder sweep can run it for any day. Working days follow the official Chinese calendar with
+its make-up working days (调休), kept in the `Holiday` table (seeded from `chinesecalendar` for
+2004–2026, extended by administrators). For a year without data the calendar falls back to
+Monday–Friday and administrators are told once that the year needs entering.
+
+- routing: within 5 working days of receipt (`ROUTE_WORKING_DAYS`);
+- reply: per level, `settings.OPINION_REPLY_PERIODS` (amount and unit: working_days, days, months);
+- feedback to the citizen: within 15 days of the reply (`FEEDBACK_DAYS`);
+- suggestions: 3 months from assignment, 6 for wide-ranging or difficult ones (§四(三)).
+
+Due dates are stored (`Opinion.due_at`, `Assignment.due_at`, `Suggestion.due_at`, all indexed) as the
+end of the due day in Asia/Shanghai; `overdue_items(now)` is the sweep the reminder task calls.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+ROUTE_WORKING_DAYS = 5
+FEEDBACK_DAYS = 15
+SUGGESTION_MONTHS = 3
+DIFFICULT_SUGGESTION_MONTHS = 6
+# Past the due date by more than this many days: "long overdue".
+LONG_OVERDUE_DAYS = 30
+
+DEFAULT_REPLY_PERIODS: dict[str, tuple[int, str]] = {
+    "street": (15, "working_days"),
+    "town": (15, "working_days"),
+    "district": (3, "months"),
+    "city": (3, "months"),
+    "letters": (60, "days"),
+}
+
+ON_TIME = "on_time"
+OVERDUE = "overdue"
+LONG_OVERDUE = "long_overdue"
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The official calendar as data: holidays, make-up working days, and the years it knows."""
+
+    holidays: frozenset[datetime.date] = frozenset()
+    workdays: frozenset[datetime.date] = frozenset()
+    known_years: frozenset[int] = frozenset()
+    # Filled by the arithmetic: years it needed but did not know (fell back to Monday–Friday).
+    missing_years: set[int] = field(default_factory=set, compare=False, hash=False)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        if day.year not in self.known_years:
+            self.missing_years.add(day.year)
+            return day.weekday() < 5
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+
+def build_calendar(rows: Iterable[tuple[datetime.date, bool]]) -> WorkCalendar:
+    """A calendar from (date, is_workday) pairs, as stored in the `Holiday` table."""
+    holidays, workdays = set(), set()
+    for day, is_workday in rows:
+        (workdays if is_workday else holidays).add(day)
+    return WorkCalendar(
+        holidays=frozenset(holidays),
+        workdays=frozenset(workdays),
+        known_years=frozenset(d.year for d in holidays | workdays),
+    )
+
+
+def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
+    """The calendar from the database (only the given years, when given: one small query)."""
+    from .models import Holiday
+
+    rows = Holiday.objects.all()
+    if years is not None:
+        rows = rows.filter(date__year__in=sorted(set(years)))
+    return build_calendar(rows.values_list("date", "is_workday"))
+
+
+def add_working_days(start: datetime.date, count: int, cal: WorkCalendar) -> datetime.date:
+    """The `count`-th working day after `start` (the day of receipt does not count)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += datetime.timedelta(days=1)
+        if cal.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """Calendar months; the 31st of a short month becomes its last day."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_period(start: datetime.date, amount: int, unit: str, cal: WorkCalendar) -> datetime.date:
+    if unit == "working_days":
+        return add_working_days(start, amount, cal)
+    if unit == "days":
+        return start + datetime.timedelta(days=amount)
+    if unit == "months":
+        return add_months(start, amount)
+    raise ValueError(f"unknown period unit {unit!r}")
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last moment of `day` in the portal's time zone (Asia/Shanghai), as an aware datetime."""
+    tz = timezone.get_default_timezone()
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=tz)
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def reply_period(level: str) -> tuple[int, str]:
+    periods = {**DEFAULT_REPLY_PERIODS, **getattr(settings, "OPINION_REPLY_PERIODS", {})}
+    return periods.get(level, DEFAULT_REPLY_PERIODS["street"])
+
+
+# --- The deadlines themselves (pure) -------------------------------------------------------------
+
+
+def route_due(received_at: datetime.datetime, cal: WorkCalendar) -> datetime.datetime:
+    """§四(一): a verified matter is routed within 5 working days of receipt."""
+    return end_of_day(add_working_days(local_day(received_at), ROUTE_WORKING_DAYS, cal))
+
+
+def reply_due(assigned_at: datetime.datetime, level: str, cal: WorkCalendar) -> datetime.datetime:
+    """§四(二): the handling unit replies within the period set for the level."""
+    amount, unit = reply_period(level)
+    return end_of_day(add_period(local_day(assigned_at), amount, unit, cal))
+
+
+def feedback_due(replied_at: datetime.datetime) -> datetime.datetime:
+    """§四(二): the deputy reports back to the people within 15 days of the reply."""
+    return end_of_day(local_day(replied_at) + datetime.timedelta(days=FEEDBACK_DAYS))
+
+
+def suggestion_due(assigned_at: datetime.datetime, *, difficult: bool) -> datetime.datetime:
+    """§四(三): 3 months from assignment, 6 months for wide-ranging or difficult suggestions."""
+    months = DIFFICULT_SUGGESTION_MONTHS if difficult else SUGGESTION_MONTHS
+    return end_of_day(add_months(local_day(assigned_at), months))
+
+
+def status_for(due_at: datetime.datetime | None, now: datetime.datetime) -> str:
+    if due_at is None or now <= due_at:
+        return ON_TIME
+    long_after = getattr(settings, "OPINION_LONG_OVERDUE_DAYS", LONG_OVERDUE_DAYS)
+    if now > due_at + datetime.timedelta(days=long_after):
+        return LONG_OVERDUE
+    return OVERDUE
+
+
+def deadline_status(opinion, now: datetime.datetime | None = None) -> str:
+    """ "on_time", "overdue" or "long_overdue" for the opinion's current step."""
+    now = now or timezone.now()
+    if opinion.is_final:
+        return ON_TIME
+    return status_for(opinion.due_at, now)
+
+
+# --- Database-aware helpers used by the workflow --------------------------------------------------
+
+
+def calendar_for(*moments: datetime.datetime) -> WorkCalendar:
+    """Load the calendar for the years around these moments (a due date may spill into next year)."""
+    years = set()
+    for moment in moments:
+        year = local_day(moment).year
+        years.update({year, year + 1})
+    return load_calendar(years)
+
+
+def warn_missing_years(cal: WorkCalendar) -> None:
+    """Tell every administrator, once per year, that the calendar lacks that year's schedule."""
+    if not cal.missing_years:
+        return
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    from accounts.models import Notification, Role, User
+    from accounts.notify import notify
+
+    years = [
+        year
+        for year in sorted(cal.missing_years)
+        if not Notification.objects.filter(key__startswith=f"calendar-missing:{year}:").exists()
+    ]
+    if not years:
+        return
+    admins = list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
+    for year in years:
+        for admin in admins:
+            notify(
+                recipient=admin,
+                kind="calendar_missing",
+                title=_("请录入%(year)s年节假日安排") % {"year": year},
+                body=_(
+                    "工作日计算缺少%(year)s年的法定节假日和调休安排，暂按周一至周五计算。"
+                    "请在国务院公布后于“节假日安排”中录入。"
+                )
+                % {"year": year},
+                url="/admin/feedback/holiday/",
+                key=f"calendar-missing:{year}:{admin.pk}",
+            )
+
+
+def route_due_for(received_at: datetime.datetime) -> datetime.datetime:
+    cal = calendar_for(received_at)
+    due = route_due(received_at, cal)
+    warn_missing_years(cal)
+    return due
+
+
+def reply_due_for(assigned_at: datetime.datetime, level: str) -> datetime.datetime:
+    cal = calendar_for(assigned_at)
+    due = reply_due(assigned_at, level, cal)
+    warn_missing_years(cal)
+    return due
+
+
+# --- The sweep ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One thing past its due date: an opinion step, a handling unit's assignment or a suggestion."""
+
+    kind: str  # "opinion", "assignment" or "suggestion"
+    obj: object
+    due_at: datetime.datetime
+    status: str
+
+
+def overdue_items(now: datetime.datetime | None = None) -> Iterator[OverdueItem]:
+    """Everything overdue at `now`, from the stored, indexed due dates. Issue 5's reminder task
+    iterates this and notifies whoever must act (use a notification key per item and day)."""
+    from .models import Assignment, Opinion, Suggestion, SuggestionState
+
+    now = now or timezone.now()
+    for opinion in Opinion.objects.open().overdue(now).with_related().order_by("due_at", "id"):
+        yield OverdueItem("opinion", opinion, opinion.due_at, status_for(opinion.due_at, now))
+    assignments = (
+        Assignment.objects.filter(replied_at__isnull=True, due_at__lt=now)
+        .exclude(opinion__state__in=("closed", "rejected", "merged"))
+        .select_related("opinion", "organization")
+        .order_by("due_at", "id")
+    )
+    for assignment in assignments:
+        yield OverdueItem("assignment", assignment, assignment.due_at, status_for(assignment.due_at, now))
+    suggestions = (
+        Suggestion.objects.filter(state=SuggestionState.ASSIGNED, due_at__lt=now)
+        .select_related("deputy", "deputy__person")
+        .order_by("due_at", "id")
+    )
+    for suggestion in suggestions:
+        yield OverdueItem("suggestion", suggestion, suggestion.due_at, status_for(suggestion.due_at, now))

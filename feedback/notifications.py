@@ -1,0 +1,99 @@
+"""Who hears about each transition: whoever must act next (in-app inbox, e-mail where known).
+
+Exactly once per event and recipient: the notification key is `opinion-event:<event>:<user>`.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.notify import notify
+
+from .models import Opinion, OpinionEvent, OpinionState
+
+S = OpinionState
+
+
+def opinion_url(opinion: Opinion) -> str:
+    try:
+        return reverse("feedback:detail", args=[opinion.pk])
+    except NoReverseMatch:
+        return f"/opinions/{opinion.pk}/"
+
+
+def staff_of(*organization_ids) -> list[User]:
+    ids = [i for i in organization_ids if i]
+    if not ids:
+        return []
+    return list(
+        User.objects.filter(
+            organization_id__in=ids, is_active=True, role__in=(Role.LIAISON_STAFF, Role.UNIT_STAFF)
+        )
+    )
+
+
+def deputy_users(opinion: Opinion, *, origin: bool = True) -> list[User]:
+    users = []
+    for deputy in (opinion.deputy, opinion.origin_deputy if origin else None):
+        if deputy is not None and deputy.person.user_id:
+            users.append(deputy.person.user)
+    return users
+
+
+def recipients_for(event: OpinionEvent) -> list[User]:
+    opinion = event.opinion
+    to, action = event.to_state, event.action
+    if action == "receive":
+        if opinion.flagged_spam:
+            return []
+        if to == S.MODERATION:
+            return staff_of(opinion.organization_id)
+        return deputy_users(opinion) or staff_of(opinion.organization_id)
+    if action == "route":
+        return staff_of(opinion.organization_id) + deputy_users(opinion, origin=False)
+    if action == "assign":
+        return staff_of(*event.data.get("units", []))
+    if action == "reply":
+        return staff_of(opinion.organization_id) + (deputy_users(opinion) if to == S.REPLIED else [])
+    if action == "relay":
+        return deputy_users(opinion)
+    if action in ("reopen", "rate") and to == S.VERIFYING:
+        return staff_of(opinion.organization_id) + deputy_users(opinion)
+    if action in ("reject", "merge", "close", "answer", "feedback"):
+        return deputy_users(opinion) if action in ("reject", "merge") else []
+    return []
+
+
+def notify_event(event_id: int) -> int:
+    """Send the inbox messages for one event; returns how many were created."""
+    event = (
+        OpinionEvent.objects.select_related(
+            "opinion", "opinion__deputy__person__user", "opinion__origin_deputy__person__user", "actor"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    opinion = event.opinion
+    state_label = S(event.to_state).label
+    title = _("社情民意 #%(id)s：%(state)s") % {"id": opinion.pk, "state": state_label}
+    body = opinion.content[:140]
+    sent = 0
+    seen = set()
+    for user in recipients_for(event):
+        if user.pk in seen or user.pk == event.actor_id:
+            continue
+        seen.add(user.pk)
+        if notify(
+            recipient=user,
+            kind=f"opinion_{event.action}",
+            title=title,
+            body=body,
+            url=opinion_url(opinion),
+            key=f"opinion-event:{event.pk}:{user.pk}",
+        ):
+            sent += 1
+    return sent

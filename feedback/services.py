@@ -1,0 +1,292 @@
+"""Intake of opinions from every channel (§三(一), §三(六), §四(一), R-OP-1) and the citizen's rating.
+
+Nothing a citizen says is lost: a honeypot hit or a blocked word goes to the moderation queue; a
+repeat of the same text by the same sender within a day is stored, marked as a duplicate and linked
+to the first; only the rate limit (checked by the caller, `abuse.check_rate_limit`) refuses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.images import ImageSpec, normalize_image
+from deputies.models import Deputy, Organization, Region, RegionKind
+from deputies.validators import is_valid_phone, normalize_phone
+
+from . import abuse, deadlines, routing, workflow
+from .models import Channel, DeadlineKind, Opinion, OpinionPhoto, OpinionState
+
+CONTENT_MIN = 10
+CONTENT_MAX = 5000
+MAX_PHOTOS = 5
+DUPLICATE_WINDOW = datetime.timedelta(days=1)
+# Citizens' photos are evidence: keep them whole (fit, never crop), large enough to read a sign.
+OPINION_PHOTO = ImageSpec(
+    size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg"
+)
+
+
+def _keyed_hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def content_hash(content: str) -> str:
+    """Same text, ignoring spacing and punctuation differences."""
+    normalized = re.sub(r"[\s\W_]+", "", content.lower())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+def submitter_fingerprint(*, name: str, phone: str, client_ip: str | None) -> str:
+    """Who sent it, as a keyed hash: the phone number when given, else name and address of origin."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits:
+        return _keyed_hash(f"phone:{digits[-11:]}")
+    if client_ip:
+        return _keyed_hash(f"ip:{client_ip}:name:{(name or '').strip()}")
+    if name:
+        return _keyed_hash(f"name:{name.strip()}")
+    return ""
+
+
+def _resolve(model, value, field: str, errors: dict, message: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, model):
+        return value
+    try:
+        return model.objects.get(pk=int(value))
+    except (model.DoesNotExist, TypeError, ValueError):
+        errors[field] = message
+        return None
+
+
+def validate_submission(
+    *,
+    content: str,
+    region,
+    deputy=None,
+    organization=None,
+    category: str = "",
+    channel: str = Channel.WEB,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    submitter_address: str = "",
+    consent: bool = False,
+) -> dict:
+    """Check a submission; ValidationError with field errors, otherwise the cleaned values."""
+    errors: dict[str, str] = {}
+    content = (content or "").strip()
+    if len(content) < CONTENT_MIN:
+        errors["content"] = _("内容至少%(min)d个字。") % {"min": CONTENT_MIN}
+    elif len(content) > CONTENT_MAX:
+        errors["content"] = _("内容不能超过%(max)d个字。") % {"max": CONTENT_MAX}
+
+    region_obj = _resolve(Region, region, "region", errors, _("请选择所在的街道、镇或居（村）委会。"))
+    if region_obj is None and "region" not in errors:
+        errors["region"] = _("请选择所在的街道、镇或居（村）委会。")
+    elif region_obj is not None and region_obj.kind == RegionKind.DISTRICT:
+        errors["region"] = _("请选择具体的街道、镇或居（村）委会。")
+
+    deputy_obj = _resolve(Deputy, deputy, "deputy", errors, _("找不到这位代表。"))
+    if deputy_obj is not None and not deputy_obj.is_serving():
+        errors["deputy"] = _("这位代表已不在任，请选择其他代表或所在街镇的联络机构。")
+    org_obj = _resolve(Organization, organization, "organization", errors, _("找不到这个联络机构。"))
+    if org_obj is not None and not org_obj.is_liaison_body:
+        errors["organization"] = _("请选择街道人大工委或镇人大办公室。")
+
+    category = (category or "").strip()
+    if len(category) > 50:
+        errors["category"] = _("类别不能超过50个字。")
+    if channel not in Channel.values:
+        errors["channel"] = _("请选择有效的渠道。")
+    submitter_name = (submitter_name or "").strip()
+    if len(submitter_name) > 50:
+        errors["submitter_name"] = _("姓名不能超过50个字。")
+    submitter_phone = normalize_phone(submitter_phone or "")
+    if submitter_phone and not is_valid_phone(submitter_phone):
+        errors["submitter_phone"] = _("电话号码格式不正确：%(value)s") % {"value": submitter_phone}
+    submitter_address = (submitter_address or "").strip()
+    if len(submitter_address) > 200:
+        errors["submitter_address"] = _("地址不能超过200个字。")
+    if (submitter_name or submitter_phone or submitter_address) and not consent:
+        errors["consent"] = _("留下联系方式的，请同意我们为办理和反馈您的意见使用这些信息。")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "content": content,
+        "region": region_obj,
+        "deputy": deputy_obj,
+        "organization": org_obj,
+        "category": category,
+        "channel": channel,
+        "submitter_name": submitter_name,
+        "submitter_phone": submitter_phone,
+        "submitter_address": submitter_address,
+    }
+
+
+def _clean_photos(photos: Iterable) -> list:
+    photos = [p for p in (photos or ()) if p]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("最多上传%(max)d张图片。") % {"max": MAX_PHOTOS}})
+    cleaned = []
+    for photo in photos:
+        try:
+            cleaned.append(normalize_image(photo, spec=OPINION_PHOTO))
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
+    return cleaned
+
+
+def submit_opinion(
+    *,
+    content: str,
+    region,
+    deputy=None,
+    organization=None,
+    category: str = "",
+    channel: str = Channel.WEB,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    submitter_address: str = "",
+    confidential: bool = False,
+    consent: bool = False,
+    photos: Iterable = (),
+    recorded_by=None,
+    activity=None,
+    client_ip: str | None = None,
+    honeypot: str = "",
+    now: datetime.datetime | None = None,
+) -> Opinion:
+    """Take in one opinion from any channel (R-OP-1).
+
+    Addressed to a deputy (the deputy acts first, §四(一)) or to the liaison body of a street or town;
+    either way the body of the place concerned is recorded as responsible, so it shows in its queue.
+    Writes the `received` event and, after commit, notifies whoever must act next.
+    """
+    values = validate_submission(
+        content=content,
+        region=region,
+        deputy=deputy,
+        organization=organization,
+        category=category,
+        channel=channel,
+        submitter_name=submitter_name,
+        submitter_phone=submitter_phone,
+        submitter_address=submitter_address,
+        consent=consent,
+    )
+    photo_files = _clean_photos(photos)
+    now = now or timezone.now()
+    spam = abuse.is_honeypot_hit(honeypot)
+    reasons = [_("疑似机器提交（隐藏字段被填写）")] if spam else []
+    reasons += abuse.moderation_reasons(values["content"], values["category"], values["submitter_address"])
+    fingerprint = submitter_fingerprint(
+        name=values["submitter_name"], phone=values["submitter_phone"], client_ip=client_ip
+    )
+    digest = content_hash(values["content"])
+    region_obj = values["region"]
+    organization_obj = values["organization"] or routing.liaison_body_for(region_obj)
+    if recorded_by is not None and not recorded_by.is_authenticated:
+        recorded_by = None
+
+    with transaction.atomic():
+        original = None
+        if fingerprint:
+            original = (
+                Opinion.objects.filter(
+                    submitter_fingerprint=fingerprint,
+                    content_hash=digest,
+                    received_at__gte=now - DUPLICATE_WINDOW,
+                )
+                .order_by("received_at", "id")
+                .first()
+            )
+            if original is not None and original.duplicate_of_id:
+                original = original.duplicate_of
+        opinion = Opinion.objects.create(
+            content=values["content"],
+            category=values["category"],
+            channel=values["channel"],
+            region=region_obj,
+            deputy=values["deputy"],
+            organization=organization_obj,
+            state=workflow.initial_state(flagged=bool(reasons)),
+            submitter_name=values["submitter_name"],
+            submitter_phone=values["submitter_phone"],
+            submitter_address=values["submitter_address"],
+            confidential=bool(confidential),
+            consent=bool(consent),
+            recorded_by=recorded_by,
+            activity_id=getattr(activity, "pk", activity) or None,
+            received_at=now,
+            flagged_spam=spam,
+            moderation_reason="；".join(str(r) for r in reasons)[:200],
+            duplicate_of=original,
+            submitter_fingerprint=fingerprint,
+            content_hash=digest,
+            due_at=deadlines.route_due_for(now),
+            due_kind=DeadlineKind.ROUTE,
+        )
+        for photo in photo_files:
+            OpinionPhoto.objects.create(opinion=opinion, image=photo)
+        notes = []
+        if reasons:
+            notes.append(_("进入待审核：%(reasons)s") % {"reasons": opinion.moderation_reason})
+        if original is not None:
+            notes.append(_("与意见 #%(id)s 重复（同一提交人一天内提交相同内容）。") % {"id": original.pk})
+        # A bot's submission is kept but nobody is paged for it; a duplicate does not page twice.
+        workflow.record_intake(
+            opinion=opinion,
+            actor=recorded_by,
+            internal_note="\n".join(notes),
+            notify=not spam and original is None,
+        )
+        _link_activity(opinion)
+    return opinion
+
+
+def _link_activity(opinion: Opinion) -> None:
+    """Tie the opinion to the contact activity it was taken in at, where that app keeps the link."""
+    if not opinion.activity_id:
+        return
+    try:
+        from contacts.models import ContactActivity
+    except ImportError:
+        return
+    relation = getattr(ContactActivity, "opinions", None)
+    if relation is None:
+        return
+    activity = ContactActivity.objects.filter(pk=opinion.activity_id).first()
+    if activity is not None:
+        activity.opinions.add(opinion)
+
+
+# --- The citizen's rating (through the tracking code) ---------------------------------------------
+
+
+def can_rate(opinion: Opinion) -> bool:
+    """Once fed back (or answered directly), the citizen may rate the outcome, once per feedback."""
+    return "rate" in workflow.allowed_actions(opinion, None)
+
+
+def rate_opinion(*, opinion: Opinion, rating: str, comment: str = "") -> Opinion:
+    """The citizen's rating: satisfied / basically satisfied close it; dissatisfied brings it back to
+    the liaison body's queue (§四(二))."""
+    return workflow.apply_action(
+        opinion=opinion, action="rate", actor=None, data={"rating": rating, "comment": comment}
+    )
+
+
+def open_states() -> list[str]:
+    return [s for s in OpinionState.values if s not in ("closed", "rejected", "merged")]
