@@ -1,0 +1,142 @@
+"""Forms of the public registry pages and of the registry admin."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .images import PhotoField, QRCodeField
+from .models import (
+    CommitteeMember,
+    Constituency,
+    DeputyGroup,
+    Level,
+    Organization,
+    Person,
+    Region,
+)
+from .selectors import DirectoryFilters, streets_and_towns
+
+
+def _style_selects(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs.setdefault("class", "form-select")
+
+
+class DirectoryFilterForm(forms.Form):
+    """GET filters of the deputy directory; an invalid value is ignored, never an error page."""
+
+    q = forms.CharField(label=_("姓名"), required=False, max_length=50)
+    level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部层级")), *Level.choices])
+    region = forms.ModelChoiceField(
+        label=_("街道或镇"), required=False, queryset=Region.objects.none(), empty_label=_("全部街镇")
+    )
+    constituency = forms.ModelChoiceField(
+        label=_("选区"), required=False, queryset=Constituency.objects.none(), empty_label=_("全部选区")
+    )
+    group = forms.ModelChoiceField(
+        label=_("代表小组"), required=False, queryset=DeputyGroup.objects.none(), empty_label=_("全部小组")
+    )
+    include_ended = forms.BooleanField(label=_("包括已终止资格的代表"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = streets_and_towns()
+        self.fields["constituency"].queryset = Constituency.objects.order_by("congress_id", "number", "id")
+        self.fields["group"].queryset = DeputyGroup.objects.order_by("congress_id", "id")
+        _style_selects(self)
+
+    def filters(self) -> DirectoryFilters:
+        if not self.is_valid():
+            # Keep the valid parts: a stale bookmark with one unknown id still searches by name.
+            data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        else:
+            data = self.cleaned_data
+        return DirectoryFilters(
+            q=(data.get("q") or "").strip(),
+            level=data.get("level") or "",
+            region=data.get("region"),
+            constituency=data.get("constituency"),
+            group=data.get("group"),
+            include_ended=bool(data.get("include_ended")),
+        )
+
+
+class RegionFilterForm(forms.Form):
+    """Pick a street or town (offices page; first step of "find my deputy")."""
+
+    region = forms.ModelChoiceField(
+        label=_("街道或镇"), required=False, queryset=Region.objects.none(), empty_label=_("请选择街道或镇")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = streets_and_towns()
+        _style_selects(self)
+
+    def selected_region(self) -> Region | None:
+        return self.cleaned_data.get("region") if self.is_valid() else None
+
+
+class FindMyDeputyForm(RegionFilterForm):
+    """Pick your street or town, then your residents' or village committee."""
+
+    area = forms.ModelChoiceField(
+        label=_("居委会或村委会"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=_("请选择居委会或村委会"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region_id = self.data.get("region") if self.is_bound else None
+        if region_id and str(region_id).isdigit():
+            self.fields["area"].queryset = Region.objects.committees().filter(parent_id=int(region_id))
+        _style_selects(self)
+
+    def selected_area(self) -> Region | None:
+        return self.cleaned_data.get("area") if self.is_valid() else None
+
+
+# --- Admin -------------------------------------------------------------------------------------
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ("name", "gender", "photo", "user", "registry_code")
+        field_classes = {"photo": PhotoField}
+        help_texts = {
+            "photo": _("JPEG、PNG 或 WebP 图片，不超过 5 MB；保存时统一裁剪为 360×480 并去除拍摄信息。")
+        }
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ("name", "kind", "region", "phone", "email", "address", "wechat_qr", "description")
+        field_classes = {"wechat_qr": QRCodeField}
+        help_texts = {"wechat_qr": _("JPEG、PNG 或 WebP 图片，不超过 5 MB。")}
+
+
+class CommitteeMemberAdminForm(forms.ModelForm):
+    """The admin applies the same 3–5 rule as :func:`deputies.services.set_fixed_contacts`."""
+
+    class Meta:
+        model = CommitteeMember
+        fields = ("committee", "person", "title", "fixed_contacts")
+
+    def clean(self):
+        cleaned = super().clean()
+        committee = cleaned.get("committee")
+        deputies = cleaned.get("fixed_contacts")
+        if committee is not None and deputies is not None:
+            deputies = deputies.select_related("person", "congress")
+            try:
+                services.check_fixed_contacts(committee=committee, deputies=deputies)
+            except forms.ValidationError as exc:
+                self.add_error("fixed_contacts", exc)
+        return cleaned
