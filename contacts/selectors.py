@@ -1,0 +1,148 @@
+"""Reads of contact activities and the performance record, filtered by who is asking.
+
+Jurisdiction comes from `accounts.scoping` (§五(二)); nothing here re-derives it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts import scoping
+
+from .models import (
+    ClosedYear,
+    ContactActivity,
+    MeetingRequest,
+    Participation,
+    ResearchReport,
+    TrainingAttendance,
+    VoterReport,
+)
+
+
+def activities_visible_to(user) -> QuerySet:
+    """Activities whose full record the user may see: the deputy's own, staff's within their
+    jurisdiction (plus those their organization organized), a committee member's linked deputies'."""
+    activities = ContactActivity.objects.all()
+    if scoping.is_anonymous(user):
+        return activities.none()
+    if scoping.is_district_wide(user):
+        return activities
+    deputies = scoping.deputies_in_jurisdiction(user)
+    visible = Q(pk__in=Participation.objects.filter(deputy__in=deputies).values("activity_id"))
+    visible |= Q(created_by=user)
+    org = scoping.staff_organization(user)
+    if org is not None:
+        visible |= Q(organized_by=org)
+    return activities.filter(visible)
+
+
+def activities_changeable_by(user) -> QuerySet:
+    """Activities the user may change (while their year is open).
+
+    - administrators: all;
+    - liaison staff: those their organization organized, and those whose every participant is in
+      their jurisdiction;
+    - a deputy: those they logged themselves (not those a liaison body registered);
+    - everyone else: none.
+    """
+    from accounts.models import Role
+
+    activities = ContactActivity.objects.all()
+    if scoping.is_anonymous(user):
+        return activities.none()
+    if scoping.is_admin(user):
+        return activities
+    if user.role == Role.LIAISON_STAFF and user.organization_id:
+        outside = Participation.objects.filter(activity_id=OuterRef("pk")).exclude(
+            deputy__in=scoping.deputies_in_jurisdiction(user)
+        )
+        return activities.filter(
+            Q(organized_by_id=user.organization_id)
+            | (Q(pk__in=activities_visible_to(user).values("pk")) & ~Exists(outside))
+        )
+    if user.role == Role.DEPUTY:
+        own = scoping.own_deputy_ids(user)
+        mine = Participation.objects.filter(deputy_id__in=own).values("activity_id")
+        return activities.filter(created_by=user, organized_by__isnull=True, pk__in=mine)
+    return activities.none()
+
+
+def activities_of_deputy(deputy, *, year: int | None = None) -> QuerySet:
+    """A deputy's activities (for their record), newest first, ready for listing."""
+    activities = ContactActivity.objects.filter(participations__deputy=deputy)
+    if year is not None:
+        activities = activities.in_year(year)
+    return activities.with_related()
+
+
+def public_activities_of_deputy(deputy) -> QuerySet:
+    """What the public profile shows: activities marked public, without opinions or submitters."""
+    return (
+        ContactActivity.objects.filter(participations__deputy=deputy, is_public=True)
+        .select_related("constituency", "venue")
+        .order_by("-date", "-id")
+    )
+
+
+def can_view_deputy_record(user, deputy) -> bool:
+    """The deputy themself, staff within jurisdiction, linked committee members and administrators."""
+    return scoping.deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
+
+
+def is_year_closed(year: int) -> bool:
+    return ClosedYear.objects.filter(year=year).exists()
+
+
+def closed_years() -> set[int]:
+    return set(ClosedYear.objects.values_list("year", flat=True))
+
+
+def voter_reports_of_deputy(deputy) -> QuerySet:
+    return VoterReport.objects.filter(deputy=deputy).select_related("constituency").order_by("-date")
+
+
+def with_voter_report_done(deputies: QuerySet) -> QuerySet:
+    """Annotate deputies with ``voter_report_done``: reported to voters at least once this term (§三(七))."""
+    return deputies.annotate(
+        voter_report_done=Exists(
+            VoterReport.objects.filter(
+                deputy_id=OuterRef("pk"),
+                date__gte=OuterRef("start_date"),
+            )
+        )
+    )
+
+
+def research_reports_visible_to(user) -> QuerySet:
+    reports = ResearchReport.objects.all()
+    if scoping.is_district_wide(user):
+        return reports
+    if scoping.is_anonymous(user):
+        return reports.none()
+    deputies = scoping.deputies_in_jurisdiction(user)
+    return reports.filter(
+        Q(
+            pk__in=ResearchReport.deputies.through.objects.filter(deputy__in=deputies).values(
+                "researchreport_id"
+            )
+        )
+        | Q(created_by=user)
+    )
+
+
+def meeting_requests_visible_to(user) -> QuerySet:
+    requests = MeetingRequest.objects.select_related("deputy__person", "organ", "liaison_body")
+    if scoping.is_district_wide(user):
+        return requests
+    if scoping.is_anonymous(user):
+        return requests.none()
+    return requests.filter(deputy__in=scoping.deputies_in_jurisdiction(user))
+
+
+def training_attendance_of_deputy(deputy) -> QuerySet:
+    return (
+        TrainingAttendance.objects.filter(deputy=deputy)
+        .select_related("session__plan")
+        .order_by("-session__date")
+    )
