@@ -1,7 +1,287 @@
-"""API v1 endpoints of this app."""
+"""API v1 of the opinions (R-OP-1…5), following the contract in design.md.
 
-urlpatterns = []
+- `POST /opinions/` (anonymous allowed, rate-limited per client address) → 201 `tracking_code`, `state`;
+- `GET /opinions/`, `GET /opinions/{id}/` for those who may see them (another's → 404);
+- `POST /opinions/{id}/{action}/` → 403 refused / 404 invisible / 409 lost race / 400 invalid data;
+- `GET /opinions/track/{code}/` and `POST /opinions/track/{code}/rate/` for the citizen;
+- `GET /suggestions/`, `GET /suggestions/{id}/`.
+
+Responses escape `<`, `>` and `&` inside JSON strings (`\\u003c` …): a consumer that pastes a value
+into HTML by mistake still cannot run a script a citizen typed in; parsed values stay verbatim.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from songjiang_liaison.api import StandardPagination
+
+from . import abuse, selectors, serializers, services, workflow
+from .filters import OpinionFilter, SuggestionFilter
+from .models import Channel
+
+ACTION_PATTERN = "|".join(workflow.STAFF_ACTIONS)
+TRACK_RATE = "60/minute"
+
+
+class SafeJSONRenderer(JSONRenderer):
+    """JSON with `<`, `>` and `&` written as unicode escapes (valid JSON, same parsed value)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        body = super().render(data, accepted_media_type, renderer_context)
+        return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
+RENDERERS = [SafeJSONRenderer, BrowsableAPIRenderer]
+
+
+def _field_errors(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def _rate_limited(exc: abuse.RateLimited) -> Response:
+    response = Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+class OpinionPermission(permissions.BasePermission):
+    """Anyone may submit; only logged-in users read the queues (what each sees: selectors)."""
+
+    def has_permission(self, request, view):
+        if view.action == "create":
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="社情民意工作队列", tags=["opinions"]),
+    retrieve=extend_schema(summary="社情民意详情（含可执行操作和办理记录）", tags=["opinions"]),
+)
+class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [OpinionPermission]
+    pagination_class = StandardPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OpinionFilter
+    renderer_classes = RENDERERS
+    serializer_class = serializers.OpinionListSerializer
+
+    def get_queryset(self):
+        return selectors.with_list_related(selectors.opinions_visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.OpinionDetailSerializer
+        if self.action == "create":
+            return serializers.OpinionSubmitSerializer
+        return serializers.OpinionListSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        summary="提交社情民意（无需登录）",
+        tags=["opinions"],
+        request=serializers.OpinionSubmitSerializer,
+        responses={
+            201: serializers.OpinionCreatedSerializer,
+            400: OpenApiResponse(description="字段错误"),
+            429: OpenApiResponse(description="提交过于频繁"),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        try:
+            abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
+        except abuse.RateLimited as exc:
+            return _rate_limited(exc)
+        incoming = serializers.OpinionSubmitSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        user = request.user if request.user.is_authenticated else None
+        # The public writes through the website; the app's users (deputies, staff) may name the
+        # channel they took it in by (reception day, letter, mailbox …).
+        channel = Channel.WEB if user is None else data.get("channel") or Channel.APP
+        try:
+            opinion = services.submit_opinion(
+                content=data["content"],
+                region=data["region"],
+                deputy=data.get("deputy"),
+                organization=data.get("organization"),
+                category=data["category"],
+                channel=channel,
+                submitter_name=data["submitter_name"],
+                submitter_phone=data["submitter_phone"],
+                submitter_address=data["submitter_address"],
+                confidential=data["confidential"],
+                consent=data["consent"],
+                photos=data["photos"],
+                recorded_by=user,
+                activity=data.get("activity") if user is not None else None,
+                client_ip=abuse.client_ip(request),
+                honeypot=data["website"],
+            )
+        except DjangoValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+    def get_object(self):
+        opinion = selectors.opinion_for(self.request.user, self.kwargs["pk"])
+        if opinion is None:
+            raise NotFound
+        return opinion
+
+    @extend_schema(
+        operation_id="opinions_act",
+        summary="执行办理操作",
+        tags=["opinions"],
+        description="`action`: " + ", ".join(workflow.STAFF_ACTIONS) + "。数据字段见 `workflow.fields_for`。",
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: serializers.OpinionDetailSerializer,
+            400: OpenApiResponse(description="数据不正确"),
+            403: OpenApiResponse(description="无权执行"),
+            404: OpenApiResponse(description="无权查看"),
+            409: OpenApiResponse(description="状态已变化（他人已处理）"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=f"(?P<workflow_action>{ACTION_PATTERN})")
+    def act(self, request, pk=None, workflow_action=None):
+        opinion = self.get_object()
+        data = request.data.dict() if hasattr(request.data, "dict") else dict(request.data or {})
+        if hasattr(request.data, "getlist") and "units" in request.data:
+            data["units"] = request.data.getlist("units")
+        expected = data.pop("expected_state", None) or None
+        try:
+            opinion = workflow.apply_action(
+                opinion=opinion,
+                action=workflow_action,
+                actor=request.user,
+                data=data,
+                expected_state=expected,
+            )
+        except workflow.ActionNotAllowed as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+        except workflow.ActionConflict as exc:
+            return Response(
+                {"detail": exc.message, "state": selectors.opinion_for(request.user, pk).state},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        opinion = selectors.opinion_for(request.user, opinion.pk)
+        return Response(
+            serializers.OpinionDetailSerializer(opinion, context=self.get_serializer_context()).data
+        )
+
+
+def _tracked(code: str):
+    opinion = selectors.opinion_for_tracking(code)
+    if opinion is None:
+        raise NotFound
+    return opinion
+
+
+class TrackView(APIView):
+    """The citizen's view of one opinion by its tracking code: state in plain words, the public
+    timeline and the final reply. Never the submitter's details nor internal notes."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        summary="按查询码查询办理情况", tags=["opinions"], responses=serializers.PublicOpinionSerializer
+    )
+    def get(self, request, code):
+        try:
+            abuse.check_rate_limit(abuse.client_ip(request), scope="track", rate=TRACK_RATE)
+        except abuse.RateLimited as exc:
+            return _rate_limited(exc)
+        return Response(serializers.PublicOpinionSerializer(_tracked(code)).data)
+
+
+class RateView(APIView):
+    """The citizen rates the outcome once it is fed back; "dissatisfied" sends it back to the
+    liaison body's queue."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        summary="群众评价办理结果",
+        tags=["opinions"],
+        request=serializers.RatingSerializer,
+        responses={
+            200: serializers.PublicOpinionSerializer,
+            409: OpenApiResponse(description="当前不能评价"),
+        },
+    )
+    def post(self, request, code):
+        try:
+            abuse.check_rate_limit(abuse.client_ip(request), scope="rating")
+        except abuse.RateLimited as exc:
+            return _rate_limited(exc)
+        opinion = _tracked(code)
+        incoming = serializers.RatingSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            opinion = services.rate_opinion(
+                opinion=opinion,
+                rating=incoming.validated_data["rating"],
+                comment=incoming.validated_data["comment"],
+            )
+        except (workflow.ActionConflict, workflow.ActionNotAllowed) as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(serializers.PublicOpinionSerializer(opinion).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="代表议案、建议列表", tags=["suggestions"]),
+    retrieve=extend_schema(summary="代表议案、建议", tags=["suggestions"]),
+)
+class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Motions, suggestions and review opinions with their statutory due dates (§四(三)); handling
+    results are public."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = StandardPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SuggestionFilter
+    serializer_class = serializers.SuggestionSerializer
+    renderer_classes = RENDERERS
+
+    def get_queryset(self):
+        return selectors.suggestions_visible_to(self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+urlpatterns = [
+    path("opinions/track/<str:code>/", TrackView.as_view(), name="opinion-track"),
+    path("opinions/track/<str:code>/rate/", RateView.as_view(), name="opinion-track-rate"),
+]
 
 
 def register(router):
     """Add this app's viewsets to the v1 router."""
+    router.register("opinions", OpinionViewSet, basename="opinion")
+    router.register("suggestions", SuggestionViewSet, basename="suggestion")

@@ -11,7 +11,7 @@ from accounts import scoping
 from accounts.models import Role
 
 from . import deadlines
-from .models import Assignment, Opinion, OpinionEvent, Suggestion
+from .models import FINAL_STATES, Assignment, Opinion, OpinionEvent, Suggestion
 
 
 def opinions_visible_to(user) -> QuerySet[Opinion]:
@@ -35,6 +35,50 @@ def opinions_visible_to(user) -> QuerySet[Opinion]:
     return opinions.filter(condition)
 
 
+def filter_opinions(
+    opinions: QuerySet[Opinion],
+    *,
+    state: str | None = None,
+    level: str | None = None,
+    region=None,
+    channel: str | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Opinion]:
+    """The queue filters: state, level, region (a street/town includes its committees), channel,
+    overdue (past the stored due date and still open), and a search over text, code and number."""
+    if state:
+        opinions = opinions.filter(state=state)
+    if level:
+        opinions = opinions.filter(level=level)
+    if region:
+        region_id = getattr(region, "pk", region)
+        opinions = opinions.filter(Q(region_id=region_id) | Q(region__parent_id=region_id))
+    if channel:
+        opinions = opinions.filter(channel=channel)
+    if overdue is not None:
+        now = now or timezone.now()
+        late = Q(due_at__lt=now) & ~Q(state__in=FINAL_STATES)
+        opinions = opinions.filter(late) if overdue else opinions.exclude(late)
+    if q:
+        q = q.strip()
+        text = Q(content__icontains=q) | Q(category__icontains=q)
+        if len(q) >= 8:
+            text |= Q(tracking_code__iexact=q)
+        if q.isdigit():
+            text |= Q(pk=int(q))
+        opinions = opinions.filter(text)
+    return opinions
+
+
+def with_list_related(opinions: QuerySet[Opinion]) -> QuerySet[Opinion]:
+    """What list rows show, fetched up front: a fixed number of queries for any page size."""
+    return opinions.with_related().prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("organization"))
+    )
+
+
 def queue_for(
     user,
     *,
@@ -47,33 +91,17 @@ def queue_for(
     now: datetime.datetime | None = None,
 ) -> QuerySet[Opinion]:
     """A work queue: the opinions `user` may see, filtered, with what list rows need pre-fetched."""
-    opinions = opinions_visible_to(user)
-    if state:
-        opinions = opinions.filter(state=state)
-    if level:
-        opinions = opinions.filter(level=level)
-    if region:
-        region_id = getattr(region, "pk", region)
-        opinions = opinions.filter(Q(region_id=region_id) | Q(region__parent_id=region_id))
-    if channel:
-        opinions = opinions.filter(channel=channel)
-    if overdue is not None:
-        now = now or timezone.now()
-        if overdue:
-            opinions = opinions.open().overdue(now)
-        else:
-            opinions = opinions.exclude(pk__in=Opinion.objects.open().overdue(now).values("pk"))
-    if q:
-        q = q.strip()
-        text = Q(content__icontains=q) | Q(category__icontains=q)
-        if len(q) >= 8:
-            text |= Q(tracking_code__iexact=q)
-        if q.isdigit():
-            text |= Q(pk=int(q))
-        opinions = opinions.filter(text)
-    return opinions.with_related().prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("organization"))
+    opinions = filter_opinions(
+        opinions_visible_to(user),
+        state=state,
+        level=level,
+        region=region,
+        channel=channel,
+        overdue=overdue,
+        q=q,
+        now=now,
     )
+    return with_list_related(opinions)
 
 
 def opinion_for(user, pk) -> Opinion | None:

@@ -27,7 +27,9 @@ def personnel_office(district):
 
 @pytest.fixture
 def letters_section(district):
-    return f.OrganizationFactory(name="区人大常委会办公室信访科", kind=OrganizationKind.LETTERS_SECTION, region=district)
+    return f.OrganizationFactory(
+        name="区人大常委会办公室信访科", kind=OrganizationKind.LETTERS_SECTION, region=district
+    )
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def personnel_staff(personnel_office):
 
 @pytest.fixture
 def other_unit(district):
-    return f.OrganizationFactory(name="区绿化和市容管理局", kind=OrganizationKind.HANDLING_UNIT, region=district)
+    return f.OrganizationFactory(
+        name="区绿化和市容管理局", kind=OrganizationKind.HANDLING_UNIT, region=district
+    )
 
 
 @pytest.fixture

@@ -26,7 +26,11 @@ class OpinionFactory(DjangoModelFactory):
     def intake_event(self, create, extracted, **kwargs):
         if create and extracted is not False:
             m.OpinionEvent.objects.create(
-                opinion=self, action="receive", from_state="", to_state=self.state, public_note="您的意见已收到。"
+                opinion=self,
+                action="receive",
+                from_state="",
+                to_state=self.state,
+                public_note="您的意见已收到。",
             )
 
 
