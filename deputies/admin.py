@@ -9,6 +9,8 @@ opened by id, is "not found". Every write is recorded by django-simple-history.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,7 +45,7 @@ def _regions(request):
     return scoping.regions_in_jurisdiction(request.user)
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ScopedAdminMixin:
     """Model admin whose rows, permissions and foreign-key choices follow ``accounts.scoping``.
 
     Subclasses say what is in a liaison staff member's jurisdiction (``scope``) and whether staff may
@@ -113,6 +115,18 @@ class ScopedAdmin(SimpleHistoryAdmin):
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A scoped admin with django-simple-history's change history (and revert)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history lets anyone who may *view* an object post a revert: require change rights.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def _persons_in_scope(request):
@@ -353,7 +367,9 @@ class ContactPointAdmin(ScopedAdmin):
 
 
 @admin.register(ReceptionDuty)
-class ReceptionDutyAdmin(ScopedAdmin):
+class ReceptionDutyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Duties keep no history table of their own; Django's admin log records who changed them."""
+
     list_display = ("date", "start_time", "end_time", "contact_point", "deputy")
     list_filter = ("contact_point__region", "contact_point")
     search_fields = ("deputy__person__name", "contact_point__name")
