@@ -1,3 +1,21 @@
+from django.urls import path
+
+from . import views
+
 app_name = "feedback"
 
-urlpatterns = []
+urlpatterns = [
+    path("new/", views.submit, name="submit"),
+    path("new/committees/", views.committee_options, name="committee_options"),
+    path("new/done/<str:code>/", views.submitted, name="submitted"),
+    path("record/", views.record, name="record"),
+    path("qr/deputy/<int:pk>.svg", views.deputy_qr_svg, name="deputy_qr_svg"),
+    path("qr/deputy/<int:pk>.png", views.deputy_qr_png, name="deputy_qr_png"),
+    path("qr/deputy/<int:pk>/", views.deputy_qr_page, name="deputy_qr"),
+    path("track/", views.track_lookup, name="track_lookup"),
+    path("track/<str:code>/", views.track, name="track"),
+    path("queue/", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/contact/", views.show_contact, name="show_contact"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+]

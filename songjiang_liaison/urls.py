@@ -17,6 +17,7 @@ urlpatterns = [
     path("deputies/", include("deputies.urls")),
     path("activities/", include("contacts.urls")),
     path("opinions/", include("feedback.urls")),
+    path("track/", include("feedback.track_urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("songjiang_liaison.api_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,377 @@
+"""Forms for the opinion pages. They parse and check the shape of input; the rules (who may submit,
+routing, abuse, workflow) live in `feedback.services`, `feedback.abuse` and `feedback.workflow`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from deputies.images import ACCEPT_ATTRIBUTE
+from deputies.models import Deputy, Organization, Region
+
+from . import routing, workflow
+from .models import Channel, OpinionState, RouteLevel
+from .services import CONTENT_MAX, CONTENT_MIN, MAX_PHOTOS
+
+# Common subjects of opinions, offered as a list; the Chinese words are stored, shown translated.
+CATEGORIES = [
+    gettext_noop("城市建设与管理"),
+    gettext_noop("交通出行"),
+    gettext_noop("生态环境"),
+    gettext_noop("教育"),
+    gettext_noop("医疗卫生"),
+    gettext_noop("养老与社会保障"),
+    gettext_noop("住房与物业"),
+    gettext_noop("就业与经济发展"),
+    gettext_noop("社会治理与公共安全"),
+    gettext_noop("文化体育"),
+    gettext_noop("其他"),
+]
+
+# Channels a deputy or staff member records by hand (the web form and the app record themselves).
+RECORDED_CHANNELS = [
+    (value, label) for value, label in Channel.choices if value not in (Channel.WEB, Channel.APP)
+]
+
+CONSENT_STATEMENT = _(
+    "您填写的姓名、电话和地址仅用于代表和工作人员就本意见与您联系、反馈办理结果，"
+    "只有负责办理的代表和工作人员可以查看，不会公开。"
+)
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, set once here instead of in every template."""
+
+    def _style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            elif isinstance(widget, forms.HiddenInput):
+                continue
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to five pictures. Each is checked (a real JPEG/PNG/WebP of at most 5 MB, via
+    `deputies.images`) by `services.submit_opinion`, whose errors show on this field."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
+        return attrs
+
+    def clean(self, data, initial=None):
+        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(
+                _("最多上传 %(n)s 张照片。"), code="too_many_photos", params={"n": MAX_PHOTOS}
+            )
+        for upload in uploads:
+            super().clean(upload, initial)
+        return uploads
+
+
+def street_and_town_choices():
+    return Region.objects.streets_and_towns().order_by("kind", "name")
+
+
+class OpinionForm(BootstrapMixin, forms.Form):
+    """The public opinion form (R-OP-1): what, where, optional photos, optional contact details."""
+
+    deputy = forms.ModelChoiceField(queryset=Deputy.objects.none(), required=False, widget=forms.HiddenInput)
+    content = forms.CharField(
+        label=_("您的意见或建议"),
+        min_length=CONTENT_MIN,
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("请写明事情经过、地点和您的诉求，10至5000字。"),
+    )
+    category = forms.ChoiceField(label=_("类别"), required=False)
+    street = forms.ModelChoiceField(
+        label=_("所在街道或镇"),
+        queryset=Region.objects.none(),
+        empty_label=_("请选择街道或镇"),
+    )
+    committee = forms.ModelChoiceField(
+        label=_("所在居委会或村委会（选填）"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("不确定或不涉及"),
+    )
+    photos = PhotosField(
+        label=_("照片（选填）"),
+        help_text=_("最多5张，每张不超过5MB，支持JPEG、PNG、WebP格式。"),
+    )
+    submitter_name = forms.CharField(label=_("姓名（选填）"), max_length=50, required=False)
+    submitter_phone = forms.CharField(
+        label=_("联系电话（选填）"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    submitter_address = forms.CharField(label=_("联系地址（选填）"), max_length=200, required=False)
+    consent = forms.BooleanField(label=_("我同意代表和工作人员使用以上联系方式与我联系"), required=False)
+    confidential = forms.BooleanField(label=_("请为我保密（本意见不公开发布）"), required=False)
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = forms.CharField(label=_("网址"), required=False)
+
+    def __init__(self, *args, deputy_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deputy_queryset is not None:
+            self.fields["deputy"].queryset = deputy_queryset
+        self.fields["category"].choices = [("", _("请选择类别")), *((c, _(c)) for c in CATEGORIES)]
+        self.fields["street"].queryset = street_and_town_choices()
+        street_id = self._street_id()
+        committees = Region.objects.committees().order_by("name")
+        self.fields["committee"].queryset = (
+            committees.filter(parent_id=street_id) if street_id else committees.none()
+        )
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self._style_widgets()
+
+    def _street_id(self):
+        raw = self.data.get(self.add_prefix("street")) if self.is_bound else self.initial.get("street")
+        raw = getattr(raw, "pk", raw)
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        street, committee = cleaned.get("street"), cleaned.get("committee")
+        if street and committee and committee.parent_id != street.pk:
+            self.add_error("committee", _("所选居委会或村委会不在该街道或镇。"))
+        return cleaned
+
+    @property
+    def region(self):
+        return self.cleaned_data.get("committee") or self.cleaned_data.get("street")
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "content": data["content"],
+            "region": self.region,
+            "deputy": data.get("deputy"),
+            "category": data.get("category") or "",
+            "submitter_name": data["submitter_name"],
+            "submitter_phone": data["submitter_phone"],
+            "submitter_address": data["submitter_address"],
+            "confidential": data["confidential"],
+            "consent": data["consent"],
+            "photos": data["photos"],
+            "honeypot": data.get("website", ""),
+        }
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError on the matching fields (region errors on the place)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, errors in exc.error_dict.items():
+            if field == "region":
+                field = "street"
+            elif field == "honeypot":
+                field = None
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class RecordedOpinionForm(OpinionForm):
+    """For deputies and staff: an opinion heard at an activity, a reception day, or received by
+    mailbox, e-mail, letter or phone (R-OP-1). The channel is recorded."""
+
+    channel = forms.ChoiceField(label=_("收集渠道"), choices=RECORDED_CHANNELS)
+    deputy = forms.ModelChoiceField(
+        label=_("收集意见的代表"), queryset=Deputy.objects.none(), required=False, empty_label=_("（无）")
+    )
+    content = forms.CharField(
+        label=_("群众意见内容"),
+        min_length=CONTENT_MIN,
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    consent = forms.BooleanField(label=_("群众同意使用其联系方式"), required=False)
+    confidential = forms.BooleanField(label=_("群众要求保密"), required=False)
+    field_order = ["channel", "deputy", "content", "category", "street", "committee"]
+
+    def __init__(self, *args, activity_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["deputy"].label_from_instance = lambda d: f"{d.person.name}（{d.congress.name}）"
+        if activity_queryset is not None:
+            self.fields["activity"] = forms.ModelChoiceField(
+                label=_("关联的联系活动（选填）"), queryset=activity_queryset, required=False
+            )
+            self._style_widgets()
+
+    def service_kwargs(self) -> dict:
+        kwargs = super().service_kwargs()
+        del kwargs["honeypot"]
+        kwargs["channel"] = self.cleaned_data["channel"]
+        if "activity" in self.fields:
+            kwargs["activity"] = self.cleaned_data.get("activity")
+        return kwargs
+
+
+class TrackLookupForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("提交意见后页面显示的16位查询码。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+
+class QueueFilterForm(BootstrapMixin, forms.Form):
+    """Filters of the work queues; every field optional."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    level = forms.ChoiceField(label=_("层级"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("区域"), queryset=Region.objects.none(), required=False, empty_label=_("全部区域")
+    )
+    channel = forms.ChoiceField(
+        label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
+    )
+    overdue = forms.BooleanField(label=_("仅显示超期"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("全部状态")), *OpinionState.choices]
+        self.fields["level"].choices = [("", _("全部层级")), *RouteLevel.choices]
+        self.fields["region"].queryset = street_and_town_choices()
+        self._style_widgets()
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"state": "", "level": "", "region": None, "channel": "", "overdue": None, "q": ""}
+        data = self.cleaned_data
+        return {
+            "state": data["state"],
+            "level": data["level"],
+            "region": data["region"],
+            "channel": data["channel"],
+            "overdue": data["overdue"] or None,
+            "q": data["q"].strip(),
+        }
+
+
+# --- one small form per workflow action, built from the table in `feedback.workflow` ---------------
+
+
+class ActionForm(BootstrapMixin, forms.Form):
+    """The data one workflow action takes. `expected_state` is the state the user saw: if someone
+    else changed the opinion meanwhile, the workflow answers with a conflict and nothing changes."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action: str, opinion, **kwargs):
+        kwargs.setdefault("prefix", action)
+        kwargs.setdefault("initial", {}).setdefault("expected_state", opinion.state)
+        super().__init__(*args, **kwargs)
+        self.action = action
+        for spec in workflow.fields_for(action):
+            self.fields[spec.name] = _action_field(spec, action=action, opinion=opinion)
+        self._style_widgets()
+
+    def workflow_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("expected_state", None)
+        return data
+
+
+def _action_field(spec, *, action: str, opinion) -> forms.Field:
+    required = spec.required
+    if spec.kind == "text":
+        return forms.CharField(
+            label=spec.label,
+            required=required,
+            max_length=workflow.MAX_NOTE,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    if spec.kind == "choice":
+        choices = list(spec.choices)
+        if action == "route" and spec.name == "level":
+            allowed = set(routing.levels_for(opinion.region))
+            choices = [(value, label) for value, label in choices if value in allowed]
+        return forms.ChoiceField(label=spec.label, required=required, choices=[("", "—"), *choices])
+    if spec.kind == "organizations":
+        return forms.ModelMultipleChoiceField(
+            label=spec.label,
+            required=required,
+            queryset=Organization.objects.handling_units().order_by("name"),
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if spec.kind == "organization":
+        open_units = opinion.assignments.filter(replied_at__isnull=True).values("organization_id")
+        return forms.ModelChoiceField(
+            label=spec.label,
+            required=required,
+            queryset=Organization.objects.filter(pk__in=open_units).order_by("name"),
+        )
+    if spec.kind == "deputy":
+        field = forms.ModelChoiceField(
+            label=spec.label,
+            required=required,
+            queryset=Deputy.objects.serving().district().select_related("person").order_by("person__name"),
+        )
+        field.label_from_instance = lambda deputy: deputy.person.name
+        return field
+    if spec.kind == "opinion":
+        return forms.IntegerField(label=spec.label, required=required, min_value=1)
+    if spec.kind == "date":
+        return forms.DateField(
+            label=spec.label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    if spec.kind == "bool":
+        return forms.BooleanField(label=spec.label, required=False)
+    return forms.CharField(label=spec.label, required=required)
+
+
+def action_label(action: str) -> str:
+    return workflow.TRANSITIONS[action].label
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a workflow ValidationError on the form's matching fields."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
