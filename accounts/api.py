@@ -1,6 +1,70 @@
-"""API v1 endpoints of this app."""
+"""API v1 endpoints of accounts: obtain a token, and ask who you are.
 
-urlpatterns = []
+`POST /api/v1/auth/token/` (username + password → `{"token": …}`), then send
+`Authorization: Token <token>` with every request. `GET /api/v1/auth/me/` answers `username`, `role`,
+`organization` (id or null) and `deputies` (the ids of the caller's own mandates).
+"""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import scoping
+from .serializers import MeSerializer, TokenSerializer
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's API token (the same token every time)."""
+
+    # Credentials are the authentication here; no session means no CSRF check on this POST.
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"
+
+    @extend_schema(
+        summary="获取 API 令牌",
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="用户名或密码错误，或账户已停用"),
+            429: OpenApiResponse(description="尝试次数过多"),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="当前用户",
+        responses={200: MeSerializer, 401: OpenApiResponse(description="未登录")},
+        tags=["auth"],
+    )
+    def get(self, request):
+        user = request.user
+        data = {
+            "username": user.username,
+            "display_name": str(user),
+            "role": scoping.role_of(user),
+            "organization": user.organization_id,
+            "deputies": scoping.own_deputy_ids(user),
+        }
+        return Response(MeSerializer(data).data)
+
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-auth-token"),
+    path("auth/me/", MeView.as_view(), name="api-auth-me"),
+]
 
 
 def register(router):

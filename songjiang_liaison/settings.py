@@ -198,6 +198,23 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No online validator badge: the docs must not call out to validator.swagger.io (closed network).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets that share a field name (kind, level, state, status) get the name of their class,
+    # so that the schema generates without collision warnings. Add new choice classes here.
+    "ENUM_NAME_OVERRIDES": {
+        "CongressLevelEnum": "deputies.models.Level",
+        "RegionKindEnum": "deputies.models.RegionKind",
+        "OrganizationKindEnum": "deputies.models.OrganizationKind",
+        "ContactPointKindEnum": "deputies.models.ContactPointKind",
+        "CommitteeKindEnum": "deputies.models.CommitteeKind",
+        "DeputyStatusEnum": "deputies.models.DeputyStatus",
+        "ActivityKindEnum": "contacts.models.ActivityKind",
+        "ResearchKindEnum": "contacts.models.ResearchKind",
+        "MeetingStateEnum": "contacts.models.MeetingState",
+        "OpinionStateEnum": "feedback.models.OpinionState",
+        "RouteLevelEnum": "feedback.models.RouteLevel",
+        "SuggestionKindEnum": "feedback.models.SuggestionKind",
+        "SuggestionStateEnum": "feedback.models.SuggestionState",
+    },
 }
 
 # Celery: Redis as broker; eager (in-process) when no broker is configured, and in the test suite
