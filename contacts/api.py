@@ -1,7 +1,185 @@
-"""API v1 endpoints of this app."""
+"""API v1 of contact activities and quota progress (design.md contract, R-ACT-1, R-ACT-2).
 
-urlpatterns = []
+- `GET/POST /activities/`, `GET/PATCH /activities/{id}/`: a deputy sees and changes only their own
+  activities, liaison staff those within their jurisdiction; another's activity by id → 404;
+  `POST /activities/{id}/confirm/` and `POST /activities/{id}/amend/` for the liaison body.
+- `GET /deputies/{id}/progress/?year=YYYY[&as_of=YYYY-MM-DD]`: the deputy's quota progress, for the deputy
+  themself, staff in jurisdiction, linked committee members and administrators; else 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import scoping
+from songjiang_liaison.api import StandardPagination
+
+from . import quotas, selectors, serializers, services
+from .filters import ActivityFilter
+from .models import ContactActivity
+
+
+def _field_errors(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        )
+    return ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="联系活动列表", tags=["activities"]),
+    retrieve=extend_schema(summary="联系活动详情", tags=["activities"]),
+)
+class ActivityViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = StandardPagination
+    serializer_class = serializers.ActivitySerializer
+    filterset_class = ActivityFilter
+    search_fields = ["summary", "place"]
+    ordering_fields = ["date", "people_reached", "id"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            selectors.activities_visible_to(self.request.user)
+            .select_related("organized_by")
+            .prefetch_related("participations__deputy__person", "photos", "opinions", "amendments")
+            .order_by("-date", "-id")
+        )
+
+    def _render(self, activity: ContactActivity, code=status.HTTP_200_OK) -> Response:
+        activity = self.get_queryset().get(pk=activity.pk)
+        return Response(self.get_serializer(activity).data, status=code)
+
+    @extend_schema(
+        summary="登记联系活动",
+        request=serializers.ActivityInputSerializer,
+        responses=serializers.ActivitySerializer,
+    )
+    def create(self, request, *args, **kwargs):
+        data = serializers.ActivityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        # Absent (or, from a multipart form, an empty list): the caller's own mandate.
+        if not values.get("participants"):
+            values["participants"] = None
+        values["opinions"] = values.get("opinions", ())
+        values["photos"] = values.get("photos", ())
+        try:
+            activity = services.log_activity(actor=request.user, **values)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return self._render(activity, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改联系活动",
+        request=serializers.ActivityChangeSerializer,
+        responses=serializers.ActivitySerializer,
+    )
+    def partial_update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        data = serializers.ActivityChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        photos = changes.pop("photos", ())
+        try:
+            activity = services.update_activity(actor=request.user, activity=activity, **changes)
+            if photos:
+                services.add_photos(actor=request.user, activity=activity, photos=photos)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return self._render(activity)
+
+    @extend_schema(summary="联络机构确认活动", request=None, responses=serializers.ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        activity = self.get_object()
+        try:
+            services.confirm_activity(actor=request.user, activity=activity)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return self._render(activity)
+
+    @extend_schema(
+        summary="更正活动记录（须说明原因）",
+        request=serializers.AmendmentInputSerializer,
+        responses=serializers.ActivitySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        activity = self.get_object()
+        data = serializers.AmendmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        changes.pop("photos", None)
+        reason = changes.pop("reason", "")
+        try:
+            services.amend_activity(actor=request.user, activity=activity, reason=reason, **changes)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return self._render(activity)
+
+
+def _parse_date(value: str | None, name: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError({name: [_("日期格式应为 YYYY-MM-DD。")]}) from exc
+
+
+class ProgressView(APIView):
+    """A deputy's progress toward the year's quota (§三(六))."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        summary="代表年度联系要求完成情况",
+        tags=["activities"],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认今年"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="截至日期（YYYY-MM-DD），默认今天"),
+        ],
+        responses=serializers.ProgressSerializer,
+    )
+    def get(self, request, pk: int):
+        deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=pk)
+        raw_year = request.query_params.get("year")
+        try:
+            year = int(raw_year) if raw_year else timezone.localdate().year
+        except ValueError as exc:
+            raise ValidationError({"year": [_("年度应为四位数字。")]}) from exc
+        if not 2000 <= year <= 2100:
+            raise ValidationError({"year": [_("年度应为四位数字。")]})
+        as_of = _parse_date(request.query_params.get("as_of"), "as_of")
+        progress = quotas.progress_for_deputy(deputy, year, as_of=as_of)
+        return Response(progress.as_dict())
+
+
+urlpatterns = [
+    path("deputies/<int:pk>/progress/", ProgressView.as_view(), name="api-deputy-progress"),
+]
 
 
 def register(router):
     """Add this app's viewsets to the v1 router."""
+    router.register("activities", ActivityViewSet, basename="activity")

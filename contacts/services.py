@@ -441,6 +441,19 @@ def update_activity(*, actor, activity: ContactActivity, **changes) -> ContactAc
     return activity
 
 
+def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[ActivityPhoto]:
+    """Add photos to an activity the actor may change (while its year is open)."""
+    _get_changeable(actor, activity)
+    errors: dict = {}
+    _check_open_year(activity.date, errors)
+    if errors:
+        raise ValidationError(errors)
+    if activity.photos.count() + len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("最多上传%(n)d张照片。") % {"n": MAX_PHOTOS}})
+    cleaned = _validate_photos(list(photos))
+    return [ActivityPhoto.objects.create(activity=activity, image=photo) for photo in cleaned]
+
+
 def amend_activity(*, actor, activity: ContactActivity, reason: str, **changes) -> Amendment:
     """A later correction of an activity, with a reason, kept and shown in the record.
 

@@ -1,0 +1,181 @@
+"""Serializers of the activities API (design.md contract). They parse and render; the rules are in
+`contacts/services.py` and `contacts/quotas.py`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from deputies.models import Constituency, ContactPoint, Deputy
+from feedback.models import Opinion
+
+from .models import ActivityKind, ContactActivity, MeetingRequest, VoterReport
+
+
+class ParticipationSerializer(serializers.Serializer):
+    deputy = serializers.IntegerField(source="deputy_id")
+    name = serializers.CharField(source="deputy.person.name")
+    people_met = serializers.IntegerField()
+
+
+class AmendmentSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    changes = serializers.JSONField()
+    made_at = serializers.DateTimeField()
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """An activity as its deputy and the liaison staff see it."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    participants = ParticipationSerializer(source="participations", many=True, read_only=True)
+    opinions = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+    amendments = AmendmentSerializer(many=True, read_only=True)
+    confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
+
+    class Meta:
+        model = ContactActivity
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "date",
+            "place",
+            "venue",
+            "constituency",
+            "is_constituency_contact",
+            "is_centralized",
+            "people_reached",
+            "summary",
+            "is_public",
+            "participants",
+            "opinions",
+            "photos",
+            "organized_by",
+            "confirmed",
+            "confirmed_at",
+            "amendments",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_opinions(self, obj) -> list[int]:
+        return [o.pk for o in obj.opinions.all()]
+
+    def get_photos(self, obj) -> list[str]:
+        request = self.context.get("request")
+        urls = [p.image.url for p in obj.photos.all()]
+        return [request.build_absolute_uri(u) for u in urls] if request else urls
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    """What `POST /api/v1/activities/` takes (design.md). Numbers and dates are checked by the service
+    so that the API and the form give the same messages."""
+
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    date = serializers.DateField(help_text=_("YYYY-MM-DD，上海时间"))
+    constituency = serializers.PrimaryKeyRelatedField(
+        queryset=Constituency.objects.all(), required=False, allow_null=True
+    )
+    is_constituency_contact = serializers.BooleanField(required=False, default=False)
+    is_centralized = serializers.BooleanField(required=False, default=False)
+    people_reached = serializers.IntegerField(required=False, default=0)
+    participants = serializers.PrimaryKeyRelatedField(
+        queryset=Deputy.objects.select_related("person"), many=True, required=False
+    )
+    people_met = serializers.IntegerField(required=False, allow_null=True, default=None)
+    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    venue = serializers.PrimaryKeyRelatedField(
+        queryset=ContactPoint.objects.all(), required=False, allow_null=True, default=None
+    )
+    opinions = serializers.PrimaryKeyRelatedField(queryset=Opinion.objects.all(), many=True, required=False)
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+    is_public = serializers.BooleanField(required=False, default=False)
+
+
+class ActivityChangeSerializer(ActivityInputSerializer):
+    """`PATCH /api/v1/activities/{id}/`: any subset of the fields (photos are added, not replaced)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            # No defaults in a PATCH: only what the caller sent is changed.
+            field.default = serializers.empty
+
+
+class AmendmentInputSerializer(ActivityChangeSerializer):
+    reason = serializers.CharField(max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+
+
+class MeasureSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    required = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    """`GET /api/v1/deputies/{id}/progress/?year=YYYY` (design.md)."""
+
+    deputy = serializers.IntegerField()
+    name = serializers.CharField()
+    year = serializers.IntegerField()
+    constituency_contacts = MeasureSerializer()
+    centralized_contacts = MeasureSerializer()
+    people_reached = MeasureSerializer()
+    opinions_reflected = MeasureSerializer()
+    compliant = serializers.BooleanField()
+    behind_pace = serializers.BooleanField()
+    exempt = serializers.BooleanField()
+    exemption_reason = serializers.CharField()
+    months_served = serializers.IntegerField()
+    missing = serializers.CharField()
+
+
+class VoterReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VoterReport
+        fields = ["id", "deputy", "date", "form", "constituency", "attendance", "content", "file"]
+        read_only_fields = ["id"]
+
+
+class MeetingRequestSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = MeetingRequest
+        fields = [
+            "id",
+            "deputy",
+            "organ",
+            "organ_name",
+            "head_name",
+            "subject",
+            "state",
+            "state_display",
+            "requested_at",
+            "liaison_body",
+            "scheduled_at",
+            "place",
+            "held_on",
+            "notes",
+            "decline_reason",
+        ]
+        read_only_fields = [
+            "id",
+            "state",
+            "state_display",
+            "requested_at",
+            "liaison_body",
+            "scheduled_at",
+            "place",
+            "held_on",
+            "notes",
+            "decline_reason",
+        ]
