@@ -14,7 +14,6 @@ from PIL import Image
 
 from feedback import workflow
 from feedback.models import Assignment, Channel, ContactView, Opinion, OpinionEvent, OpinionState
-from tests import factories as f
 
 from .factories import OpinionFactory
 
@@ -276,14 +275,16 @@ def test_the_short_tracking_address_works(citizen, opinion):
     assert opinion.tracking_code in response.content.decode()
 
 
-def test_the_tracking_page_never_shows_the_submitter_or_internal_notes(
-    citizen, opinion, street_staff
-):
+def test_the_tracking_page_never_shows_the_submitter_or_internal_notes(citizen, opinion, street_staff):
     workflow.apply_action(
         opinion=opinion,
         action="verify",
         actor=street_staff,
-        data={"method": "visit", "internal_note": "内部：已电话联系张三", "public_note": "工作人员已上门核实。"},
+        data={
+            "method": "visit",
+            "internal_note": "内部：已电话联系张三",
+            "public_note": "工作人员已上门核实。",
+        },
     )
 
     page = citizen.get(reverse("feedback:track", args=[opinion.tracking_code])).content.decode()
@@ -499,8 +500,12 @@ def test_a_script_payload_in_every_text_field_is_shown_escaped(
         state=OpinionState.FED_BACK,
     )
     OpinionEvent.objects.create(
-        opinion=opinion, action="feedback", from_state="relayed", to_state="fed_back",
-        internal_note=XSS, public_note=XSS,
+        opinion=opinion,
+        action="feedback",
+        from_state="relayed",
+        to_state="fed_back",
+        internal_note=XSS,
+        public_note=XSS,
     )
     staff = login(street_staff)
     pages = {
@@ -577,11 +582,17 @@ def test_queue_pages_make_the_same_number_of_queries_for_10_and_200_opinions(
     def fill(n):
         for _ in range(n):
             opinion = OpinionFactory(
-                region=yueyang, deputy=deputy, organization=yueyang_committee, intake_event=False,
-                state=OpinionState.ASSIGNED, level="street",
+                region=yueyang,
+                deputy=deputy,
+                organization=yueyang_committee,
+                intake_event=False,
+                state=OpinionState.ASSIGNED,
+                level="street",
             )
             Assignment.objects.create(
-                opinion=opinion, organization=handling_unit, assigned_at=opinion.received_at,
+                opinion=opinion,
+                organization=handling_unit,
+                assigned_at=opinion.received_at,
                 due_at=opinion.received_at,
             )
 
