@@ -1,0 +1,486 @@
+"""Forms of the contact-activity pages. They parse and check input; the rules and the writes live in
+`contacts/services.py` (and the quota in `contacts/quotas.py`)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from deputies.images import ACCEPT_ATTRIBUTE
+from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup, Organization
+from feedback.models import Opinion
+
+from .models import (
+    MAX_PEOPLE_REACHED,
+    ActivityKind,
+    AttendanceStatus,
+    ReportForm,
+    ResearchKind,
+    TrainingPlan,
+)
+from .services import MAX_PHOTOS
+
+
+def _style(form: forms.Form) -> None:
+    """Bootstrap classes on every widget, so templates can render fields generically."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several photos in one input. Whether each really is an image is checked (with Pillow) by the
+    service that stores them (`contacts.services.log_activity`); its errors come back on this field."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        uploads = [upload for upload in uploads if upload]
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(_("最多上传 %(n)d 张照片。"), code="too_many", params={"n": MAX_PHOTOS})
+        return uploads
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["accept"] = ACCEPT_ATTRIBUTE
+        return attrs
+
+
+class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        region = obj.constituency.region.name if obj.constituency_id else ""
+        return f"{obj.person.name}（{region}）" if region else obj.person.name
+
+
+class OpinionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        received = timezone.localtime(obj.received_at).date().isoformat()
+        content = obj.content if len(obj.content) <= 40 else obj.content[:40] + "…"
+        return f"{received} {content}"
+
+
+def people_field(label, help_text=""):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_PEOPLE_REACHED,
+        initial=0,
+        help_text=help_text,
+        error_messages={
+            "min_value": _("人数不能为负数。"),
+            "max_value": _("人数不能超过 %(limit_value)s，请检查是否填写错误。"),
+            "invalid": _("请填写整数。"),
+            "required": _("请填写人数。"),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def own_opinions(user, mandate_ids):
+    """The opinions a deputy may link to an activity: those naming one of their mandates or recorded
+    by them (the service re-checks this)."""
+    return Opinion.objects.filter(Q(deputy_id__in=mandate_ids) | Q(recorded_by=user)).order_by("-received_at")
+
+
+class ActivityForm(forms.Form):
+    """Log (or change) one contact activity (R-ACT-1), from a phone.
+
+    Only input is parsed here; the rules (date within the mandate and not in the future, the
+    constituency of the same congress, the flags, photos being images) are the service's, whose
+    errors the view puts back on these fields. `mandates` are the caller's own mandates (a person may
+    hold a district and a town mandate). With ``activity`` the form changes an existing activity: the
+    mandate and the photos are then not asked for.
+    """
+
+    mandate = forms.ModelChoiceField(
+        label=_("以哪一届代表身份"), queryset=Deputy.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(label=_("活动方式"), choices=ActivityKind.choices)
+    date = forms.DateField(
+        label=_("活动日期"),
+        widget=DateInput(),
+        error_messages={"invalid": _("请填写有效日期，例如 2026-05-01。"), "required": _("请填写活动日期。")},
+    )
+    venue = forms.ModelChoiceField(
+        label=_("联系站点"),
+        queryset=ContactPoint.objects.none(),
+        required=False,
+        empty_label=_("（不在站点）"),
+    )
+    place = forms.CharField(label=_("其他地点"), max_length=200, required=False)
+    constituency = forms.ModelChoiceField(
+        label=_("选区"),
+        queryset=Constituency.objects.none(),
+        required=False,
+        empty_label=_("（不涉及选区）"),
+    )
+    is_constituency_contact = forms.BooleanField(label=_("进选区联系群众"), required=False)
+    is_centralized = forms.BooleanField(label=_("集中联系选区"), required=False)
+    people_reached = people_field(_("联系群众（人次）"))
+    summary = forms.CharField(
+        label=_("活动情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    photos = MultipleImageField(label=_("活动照片"))
+    opinions = OpinionChoiceField(
+        label=_("收集的社情民意"),
+        queryset=Opinion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_public = forms.BooleanField(label=_("在代表主页公开这次活动"), required=False)
+
+    # Fields shown at once; the rest sit behind "更多" so the form fits one phone screen.
+    main_fields = (
+        "mandate",
+        "kind",
+        "date",
+        "constituency",
+        "is_constituency_contact",
+        "is_centralized",
+        "people_reached",
+        "summary",
+    )
+
+    def __init__(self, *args, mandates, user, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        mandates = list(mandates)
+        mandate_ids = [m.pk for m in mandates]
+        congress_ids = {m.congress_id for m in mandates}
+        if activity is None:
+            self.fields["mandate"].queryset = Deputy.objects.filter(pk__in=mandate_ids).select_related(
+                "person", "congress"
+            )
+            self.fields["mandate"].label_from_instance = lambda d: d.congress.name
+            if len(mandates) <= 1:
+                self.fields["mandate"].widget = forms.HiddenInput()
+            if mandates and not self.is_bound:
+                self.initial.setdefault("mandate", mandates[0].pk)
+                self.initial.setdefault("constituency", mandates[0].constituency_id)
+            self.initial.setdefault("date", timezone.localdate())
+            self.fields["photos"].help_text = gettext("JPEG、PNG 或 WebP 图片，最多 %(n)d 张。") % {
+                "n": MAX_PHOTOS
+            }
+        else:
+            del self.fields["mandate"]
+            del self.fields["photos"]
+        self.fields["constituency"].queryset = (
+            Constituency.objects.filter(congress_id__in=congress_ids)
+            .select_related("region")
+            .order_by("congress_id", "number", "id")
+        )
+        self.fields["constituency"].label_from_instance = lambda c: f"{c.region.name} · {c.name}"
+        self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
+        opinions = own_opinions(user, mandate_ids)
+        if activity is not None:
+            opinions = opinions | Opinion.objects.filter(activities=activity)
+        self.fields["opinions"].queryset = opinions.distinct()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        _style(self)
+
+    def main(self):
+        return [self[name] for name in self.main_fields if name in self.fields]
+
+    def more(self):
+        return [self[name] for name in self.fields if name not in self.main_fields]
+
+    def more_has_errors(self) -> bool:
+        return any(field.errors for field in self.more())
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        mandate = data.pop("mandate", None)
+        if mandate is not None:
+            data["participants"] = [mandate]
+        if "opinions" in data:
+            data["opinions"] = list(data["opinions"])
+        data["place"] = data.get("place") or ""
+        return data
+
+
+class StaffActivityForm(ActivityForm):
+    """An activity a liaison body organized, registered for many deputies at once (R-ACT-5): pick a
+    deputy group (its serving members are added) and/or individual deputies of the jurisdiction."""
+
+    group = forms.ModelChoiceField(
+        label=_("代表小组（全组参加）"), queryset=DeputyGroup.objects.none(), required=False
+    )
+    deputies = DeputyChoiceField(
+        label=_("参加代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    main_fields = (
+        "group",
+        "deputies",
+        "kind",
+        "date",
+        "constituency",
+        "is_constituency_contact",
+        "is_centralized",
+        "people_reached",
+        "summary",
+    )
+
+    def __init__(self, *args, deputies, user, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        for name in ("mandate", "opinions", "is_public"):
+            del self.fields[name]
+        deputies = deputies.select_related("person", "constituency__region")
+        self.fields["deputies"].queryset = deputies.order_by(
+            "congress_id", "constituency__region_id", "person__name"
+        )
+        congress_ids = deputies.values("congress_id")
+        self.fields["group"].queryset = DeputyGroup.objects.filter(
+            pk__in=deputies.values("group_id")
+        ).order_by("congress_id", "name")
+        self.fields["constituency"].queryset = (
+            Constituency.objects.filter(congress_id__in=congress_ids)
+            .select_related("region")
+            .order_by("congress_id", "number", "id")
+        )
+        self.fields["constituency"].label_from_instance = lambda c: f"{c.region.name} · {c.name}"
+        self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
+        self.fields["kind"].initial = ActivityKind.CENTRALIZED
+        self.fields["is_constituency_contact"].initial = True
+        self.fields["is_centralized"].initial = True
+        self.initial.setdefault("date", timezone.localdate())
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("group") and not data.get("deputies"):
+            self.add_error("deputies", _("请选择代表小组或至少一位参加代表。"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["deputies"] = list(data.get("deputies") or [])
+        data["place"] = data.get("place") or ""
+        return data
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+    def year_or_current(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return timezone.localdate().year
+
+
+class ExemptionForm(forms.Form):
+    deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies.select_related("person", "congress")
+        self.fields["deputy"].label_from_instance = lambda d: f"{d.person.name}（{d.congress.name}）"
+        if not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year)
+        _style(self)
+
+
+def _deputy_select(form, name, deputies, *, multiple=False):
+    field = form.fields[name]
+    field.queryset = deputies.select_related("person", "congress")
+    field.label_from_instance = lambda d: f"{d.person.name}（{d.congress.name}）"
+
+
+class VoterReportForm(forms.Form):
+    """A performance report to the voters of the original constituency (§三(七), R-ACT-3)."""
+
+    deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none(), empty_label=None)
+    date = forms.DateField(label=_("报告日期"), widget=DateInput())
+    form = forms.ChoiceField(label=_("报告形式"), choices=ReportForm.choices, initial=ReportForm.ORAL)
+    constituency = forms.ModelChoiceField(
+        label=_("选区"), queryset=Constituency.objects.none(), required=False
+    )
+    attendance = people_field(_("参加选民人数"))
+    content = forms.CharField(label=_("报告内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    file = forms.FileField(label=_("报告文件"), required=False, help_text=_("PDF、Word 或图片。"))
+
+    def __init__(self, *args, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        _deputy_select(self, "deputy", deputies)
+        self.fields["constituency"].queryset = Constituency.objects.filter(
+            congress_id__in=deputies.values("congress_id")
+        )
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+        _style(self)
+
+
+class ResearchReportForm(forms.Form):
+    """A thematic research or inspection report (§三(四), R-ACT-4)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=ResearchKind.choices)
+    title = forms.CharField(label=_("题目"), max_length=200)
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("参加代表"), queryset=Deputy.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    organs_visited = forms.CharField(
+        label=_("走访的机关和单位"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    summary = forms.CharField(label=_("报告摘要"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    document = forms.FileField(label=_("报告文件"), required=False)
+    outcomes = forms.CharField(
+        label=_("形成的议案和建议"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        _deputy_select(self, "deputies", deputies)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+        _style(self)
+
+
+class TrainingPlanForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    congress = forms.ModelChoiceField(label=_("人民代表大会"), queryset=None, empty_label=None)
+    description = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, congresses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congress"].queryset = congresses
+        if not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year)
+        _style(self)
+
+
+class TrainingSessionForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("培训计划"), queryset=TrainingPlan.objects.none(), empty_label=None)
+    title = forms.CharField(label=_("主题"), max_length=200)
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    hours = forms.DecimalField(label=_("学时"), min_value=0, max_value=99, decimal_places=1, initial=2)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        _style(self)
+
+
+class AttendanceForm(forms.Form):
+    """One status per invited deputy; built dynamically from the deputies of the session's congress."""
+
+    def __init__(self, *args, deputies, current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deputies = list(deputies)
+        for deputy in self.deputies:
+            self.fields[f"d{deputy.pk}"] = forms.ChoiceField(
+                label=deputy.person.name,
+                choices=[("", _("未登记")), *AttendanceStatus.choices],
+                required=False,
+                initial=current.get(deputy.pk, ""),
+            )
+        _style(self)
+
+    def statuses(self) -> dict[int, str]:
+        return {
+            deputy.pk: self.cleaned_data[f"d{deputy.pk}"]
+            for deputy in self.deputies
+            if self.cleaned_data.get(f"d{deputy.pk}")
+        }
+
+
+class MeetingRequestForm(forms.Form):
+    """A deputy asks to meet the head of a state organ (§五(五), R-ACT-7)."""
+
+    deputy = forms.ModelChoiceField(
+        label=_("以哪一届代表身份"), queryset=Deputy.objects.none(), empty_label=None
+    )
+    organ = forms.ModelChoiceField(
+        label=_("约见机关"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("（其他机关）"),
+    )
+    organ_name = forms.CharField(label=_("其他机关名称"), max_length=200, required=False)
+    head_name = forms.CharField(label=_("约见负责人"), max_length=100, required=False)
+    subject = forms.CharField(label=_("约见事由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, mandates, **kwargs):
+        super().__init__(*args, **kwargs)
+        _deputy_select(self, "deputy", mandates)
+        if mandates.count() <= 1:
+            self.fields["deputy"].widget = forms.HiddenInput()
+            first = mandates.first()
+            if first and not self.is_bound:
+                self.initial["deputy"] = first.pk
+        self.fields["organ"].queryset = Organization.objects.handling_units().order_by("name")
+        _style(self)
+
+
+class MeetingArrangeForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("约见时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("约见地点"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MeetingRecordForm(forms.Form):
+    held_on = forms.DateField(label=_("约见日期"), widget=DateInput())
+    notes = forms.CharField(label=_("约见记录"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("held_on", timezone.localdate())
+        _style(self)
+
+
+class MeetingDeclineForm(forms.Form):
+    decline_reason = forms.CharField(label=_("未能安排的原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class AmendActivityForm(ActivityForm):
+    """A correction by the liaison body (closed year or confirmed activity): the fields plus a reason."""
+
+    reason = forms.CharField(label=_("更正原因"), max_length=300)
+    main_fields = ("reason", *ActivityForm.main_fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs.setdefault("class", "form-control")
