@@ -1,14 +1,17 @@
 """The registry admin: administrators change everything; liaison staff only what is in their
 jurisdiction (§五(二)); photos are validated; the 3–5 rule holds; every change is in the history."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from deputies.models import Committee, CommitteeKind, CommitteeMember, Congress
+from deputies.models import Committee, CommitteeKind, CommitteeMember, Congress, Deputy, Person
 from tests import factories as f
 
 
@@ -372,3 +375,40 @@ def test_admin_opens_a_standing_committee_members_page(login, admin_user, commit
     response = login(admin_user).get(_change_url(member))
     assert response.status_code == 200
     assert "艾丽丝" in response.content.decode()
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def _bulk_deputies(count, *, congress, constituency, group, start):
+    persons = Person.objects.bulk_create([Person(name=f"批量{start + i:04d}") for i in range(count)])
+    Deputy.objects.bulk_create(
+        [
+            Deputy(
+                person=p,
+                congress=congress,
+                constituency=constituency,
+                group=group,
+                start_date=datetime.date(2022, 1, 1),
+            )
+            for p in persons
+        ]
+    )
+
+
+@pytest.mark.parametrize("user", ["admin_user", "street_staff"])
+@pytest.mark.parametrize("model", ["deputy", "person"])
+def test_admin_lists_run_the_same_number_of_queries_for_10_and_500_deputies(
+    request, login, staff_can_log_in, user, model, district_congress, yueyang, yueyang_constituency
+):
+    group = f.DeputyGroupFactory(congress=district_congress, region=yueyang)
+    client = login(request.getfixturevalue(user))
+    url = reverse(f"admin:deputies_{model}_changelist")
+    _bulk_deputies(10, congress=district_congress, constituency=yueyang_constituency, group=group, start=0)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _bulk_deputies(490, congress=district_congress, constituency=yueyang_constituency, group=group, start=10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["cl"].result_count == 500
+    assert len(few) == len(many)
