@@ -498,3 +498,16 @@ def test_the_overview_takes_the_same_number_of_queries_for_few_and_many_deputies
     many = _queries(client, url, django_assert_max_num_queries, 15)
 
     assert few == many
+
+
+def test_the_public_profile_shows_the_performance_summary_without_private_records(citizen, deputy, yueyang):
+    activity_for(deputy, date=datetime.date(2026, 3, 1), is_public=True, summary="公开的座谈会")
+    private = activity_for(deputy, date=datetime.date(2026, 4, 1), summary="不公开的走访记录")
+    private.opinions.add(OpinionFactory(deputy=deputy, region=yueyang, submitter_name="张三丰"))
+
+    html = citizen.get(reverse("deputies:profile", args=[deputy.pk])).content.decode()
+
+    assert "履职情况" in html
+    assert "公开的座谈会" in html
+    assert "不公开的走访记录" not in html
+    assert "张三丰" not in html
