@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from deputies.models import (
     Committee,
@@ -73,7 +74,7 @@ def registry(
     venue = f.ContactPointFactory(
         name="人乐代表联系点", region=yueyang_community, organization=yueyang_committee
     )
-    ReceptionDuty.objects.create(contact_point=venue, deputy=deputy, date=datetime.date.today())
+    ReceptionDuty.objects.create(contact_point=venue, deputy=deputy, date=timezone.localdate())
     return {"alice": deputy, "bob": other_deputy, "tom": tom, "ended": ended, "venue": venue}
 
 
@@ -146,6 +147,20 @@ def test_a_contact_point_lists_who_is_on_reception_duty(citizen, registry):
 
     assert venue["organization_name"] == "岳阳街道人大工委"
     assert [duty["deputy_name"] for duty in venue["upcoming_duties"]] == ["艾丽丝"]
+
+
+def test_past_and_distant_reception_duties_are_not_listed(citizen, registry):
+    today = timezone.localdate()
+    for days in (-1, 31):
+        ReceptionDuty.objects.create(
+            contact_point=registry["venue"],
+            deputy=registry["bob"],
+            date=today + datetime.timedelta(days=days),
+        )
+
+    venue = citizen.get(f"{API}contact-points/{registry['venue'].pk}/").json()
+
+    assert [duty["date"] for duty in venue["upcoming_duties"]] == [today.isoformat()]
 
 
 # --- Filters ---------------------------------------------------------------------------------------
@@ -338,7 +353,7 @@ def test_staff_see_an_ended_mandates_reason_in_their_jurisdiction(login, registr
 def populate(size, *, prefix, district, street, congress):
     """`size` deputies, constituencies, groups, communities, organizations, venues and duties,
     written in bulk."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     communities = Region.objects.bulk_create(
         Region(name=f"{prefix}居委会{i}", kind=RegionKind.COMMUNITY, parent=street, code=f"{prefix}-c{i}")
         for i in range(size)
