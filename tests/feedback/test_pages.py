@@ -612,3 +612,11 @@ def test_every_form_shows_on_a_phone_with_labels(citizen, yueyang):
 
     for field in ("content", "category", "street", "committee", "submitter_name", "submitter_phone"):
         assert f'<label class="form-label fw-semibold" for="id_{field}">' in page
+
+
+def test_a_serving_deputys_profile_offers_the_qr_code(citizen, deputy):
+    page = citizen.get(reverse("deputies:profile", args=[deputy.pk])).content.decode()
+
+    assert "码上见代表" in page
+    assert reverse("feedback:deputy_qr_svg", args=[deputy.pk]) in page
+    assert reverse("feedback:deputy_qr", args=[deputy.pk]) in page
