@@ -5,16 +5,27 @@ second copy of the task finds the stamp and sends nothing. A failure (OSError: S
 errors) is retried with exponential backoff; the row stays unstamped until a send succeeds.
 """
 
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts import sms
 from accounts.models import Notification
 
 SMS_MAX_CHARS = 300
+# Reminder sweeps: idempotent (keyed notifications), so a database hiccup is simply retried.
+SWEEP_OPTIONS = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 60,
+    "retry_kwargs": {"max_retries": 3},
+    "acks_late": True,
+    "soft_time_limit": 10 * 60,
+    "time_limit": 12 * 60,
+}
 DELIVERY_OPTIONS = {
     "autoretry_for": (OSError,),
     "retry_backoff": 30,
@@ -67,3 +78,27 @@ def send_notification_sms(notification_id: int) -> bool:
         notification.sms_sent_at = timezone.now()
         notification.save(update_fields=["sms_sent_at"])
     return True
+
+
+def parse_day(value: str | None) -> datetime.date:
+    """A task's `as_of` argument: an ISO date (or datetime), or None for today in Asia/Shanghai."""
+    if not value:
+        return timezone.localdate()
+    if "T" in value or " " in value:
+        moment = datetime.datetime.fromisoformat(value)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return timezone.localtime(moment).date()
+    return datetime.date.fromisoformat(value)
+
+
+def parse_moment(value: str | None) -> datetime.datetime:
+    """`as_of` for deadline sweeps: an ISO datetime, or a date meaning the start of that day in
+    Asia/Shanghai, or None for now."""
+    if not value:
+        return timezone.now()
+    if "T" in value or " " in value:
+        moment = datetime.datetime.fromisoformat(value)
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    day = datetime.date.fromisoformat(value)
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())

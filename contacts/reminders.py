@@ -1,0 +1,322 @@
+"""Liaison bodies prompt deputies to do their contact work (§五(一), R-SUP-1): the quota and the
+term-report reminders.
+
+- Quota reminders (§三(六)): at each checkpoint of the year (`QUOTA_REMINDER_CHECKPOINTS`, default
+  1 April, 1 July, 1 October, 1 December) every serving, non-exempt deputy who is behind the pace —
+  at the last checkpoint of the year: everyone still short of any quota — gets ONE message saying what
+  is missing before 31 December (`contacts.quotas`, the one place the rule lives), and every street
+  working committee and town office gets ONE digest of its deputies who are behind (jurisdiction from
+  `accounts.scoping`). Deputies without a login still appear in the digest.
+- Term-report reminders (§三(七)): a deputy in the last year of the congress term who has not yet
+  reported to the voters in this term is reminded once a quarter.
+
+Exactly once: every message carries a key naming recipient, kind and period; `accounts.notify`
+inserts against the unique column, so a task that runs twice, concurrently or again after a retry
+adds nothing. The whole sweep is a constant number of queries, whatever the number of deputies.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Value
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from accounts.models import NotificationKind, Role, User
+from accounts.notify import Message, notify_many
+from deputies.models import Deputy, OrganizationKind
+
+from .quotas import annotate_progress, progress_from_row
+
+# The liaison bodies that receive digests of "their" deputies (§五(二)).
+DIGEST_BODY_KINDS = (OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    day: datetime.date
+    is_last: bool  # the last checkpoint of the year: remind everyone still short of a quota
+
+
+@dataclass
+class SweepResult:
+    period: str = ""
+    deputies: list[int] = field(default_factory=list)  # the deputies found wanting
+    messages: int = 0  # new messages to deputies
+    digests: int = 0  # new digests to liaison staff
+
+    def as_dict(self) -> dict:
+        return {
+            "period": self.period,
+            "deputies": self.deputies,
+            "messages": self.messages,
+            "digests": self.digests,
+        }
+
+
+# --- Checkpoints --------------------------------------------------------------------------------
+
+
+def _month_day(value: str, year: int) -> datetime.date:
+    """ "MM-DD" in `year`; a day the month lacks (29 February in a common year) is its last day."""
+    month, day = (int(part) for part in value.split("-"))
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def quota_checkpoints(year: int) -> list[datetime.date]:
+    return sorted({_month_day(value, year) for value in settings.QUOTA_REMINDER_CHECKPOINTS})
+
+
+def checkpoint_on(as_of: datetime.date) -> Checkpoint | None:
+    """The checkpoint whose reminders are due on `as_of`: the latest one on or before it, if it was
+    at most `QUOTA_REMINDER_GRACE_DAYS` ago (a daily run catches up after a missed day)."""
+    days = quota_checkpoints(as_of.year)
+    passed = [day for day in days if day <= as_of]
+    if not passed or (as_of - passed[-1]).days > settings.QUOTA_REMINDER_GRACE_DAYS:
+        return None
+    return Checkpoint(day=passed[-1], is_last=passed[-1] == days[-1])
+
+
+# --- Formatting in the recipient's language -----------------------------------------------------
+
+
+def format_day(day: datetime.date) -> str:
+    """2026年4月1日 in Chinese, ISO in English (design: look and feel)."""
+    if (translation.get_language() or "").startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # that page is not installed
+        return ""
+
+
+def _language(user) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+# --- Digests to the liaison bodies ----------------------------------------------------------------
+
+
+def _liaison_staff_by_body() -> dict[int, list[User]]:
+    staff = User.objects.filter(
+        is_active=True, role=Role.LIAISON_STAFF, organization__kind__in=DIGEST_BODY_KINDS
+    ).select_related("organization")
+    by_body: dict[int, list[User]] = defaultdict(list)
+    for user in staff.order_by("organization_id", "pk"):
+        by_body[user.organization_id].append(user)
+    return by_body
+
+
+def _jurisdictions(by_body: dict[int, list[User]]) -> dict[int, set[int]]:
+    """Deputy ids per liaison body, by `accounts.scoping`, in ONE query (a UNION of each body's)."""
+    queries = [
+        scoping.deputies_in_jurisdiction(staff[0])
+        .order_by()
+        .annotate(body=Value(body_id))
+        .values_list("pk", "body")
+        for body_id, staff in by_body.items()
+    ]
+    if not queries:
+        return {}
+    result: dict[int, set[int]] = defaultdict(set)
+    for deputy_id, body_id in queries[0].union(*queries[1:], all=True):
+        result[body_id].add(deputy_id)
+    return result
+
+
+def _digests(
+    *,
+    kind: str,
+    period: str,
+    wanting: dict[int, Callable[[], str]],
+    title: Callable[[int], str],
+    url: str,
+) -> list[Message]:
+    """One digest per liaison staff member listing the wanting deputies in the body's jurisdiction.
+
+    `wanting` maps deputy id → a function giving that deputy's line in the active language.
+    """
+    if not wanting:
+        return []
+    by_body = _liaison_staff_by_body()
+    messages = []
+    for body_id, deputy_ids in _jurisdictions(by_body).items():
+        mine = [pk for pk in wanting if pk in deputy_ids]
+        if not mine:
+            continue
+        for user in by_body[body_id]:
+            with translation.override(_language(user)):
+                lines = "\n".join(wanting[pk]() for pk in mine)
+                messages.append(
+                    Message(
+                        recipient=user,
+                        kind=kind,
+                        title=title(len(mine)),
+                        body=lines,
+                        url=url,
+                        key=f"{kind}:{period}:org:{body_id}:user:{user.pk}",
+                    )
+                )
+    return messages
+
+
+# --- Quota reminders (§三(六)) ---------------------------------------------------------------------
+
+
+def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | None = None) -> SweepResult:
+    """Remind the deputies behind on the yearly quota at a checkpoint, and their liaison bodies."""
+    checkpoint = checkpoint_on(as_of)
+    if checkpoint is None:
+        return SweepResult()
+    period = checkpoint.day.isoformat()
+    year = as_of.year
+    deputies = Deputy.objects.serving(on=as_of).select_related("person__user", "congress")
+    if deputy_ids is not None:
+        deputies = deputies.filter(pk__in=list(deputy_ids))
+
+    wanting: dict[int, tuple[Deputy, object]] = {}
+    for row in annotate_progress(deputies, year, as_of=as_of).order_by("person__name", "pk"):
+        progress = progress_from_row(row, year, as_of=as_of)
+        if progress.exempt:
+            continue
+        if (not progress.compliant) if checkpoint.is_last else progress.behind_pace:
+            wanting[row.pk] = (row, progress)
+
+    messages = []
+    for deputy, progress in wanting.values():
+        user = deputy.person.user
+        if user is None:
+            continue  # no login: the liaison body's digest still lists them
+        with translation.override(_language(user)):
+            messages.append(
+                Message(
+                    recipient=user,
+                    kind=NotificationKind.QUOTA_REMINDER,
+                    title=_("%(year)s年度联系人民群众工作提醒") % {"year": year},
+                    body=_("截至%(day)s，您作为%(congress)s代表，%(missing)s，请在%(deadline)s前完成。")
+                    % {
+                        "day": format_day(as_of),
+                        "congress": deputy.congress.name,
+                        "missing": progress.missing_text(),
+                        "deadline": format_day(datetime.date(year, 12, 31)),
+                    },
+                    url=_url("contacts:my_year"),
+                    key=f"{NotificationKind.QUOTA_REMINDER}:{period}:deputy:{deputy.pk}",
+                )
+            )
+
+    def line(deputy, progress):
+        return lambda: (
+            _("%(name)s（%(congress)s）：%(missing)s")
+            % {
+                "name": deputy.person.name,
+                "congress": deputy.congress.name,
+                "missing": progress.missing_text(),
+            }
+        )
+
+    digests = _digests(
+        kind=NotificationKind.QUOTA_DIGEST,
+        period=period,
+        wanting={pk: line(deputy, progress) for pk, (deputy, progress) in wanting.items()},
+        title=lambda n: _("%(year)s年度联系人民群众工作：%(n)d名代表进度落后") % {"year": year, "n": n},
+        url=_url("reports:compliance"),
+    )
+    return SweepResult(
+        period=period,
+        deputies=list(wanting),
+        messages=notify_many(messages),
+        digests=notify_many(digests),
+    )
+
+
+# --- Term-report reminders (§三(七)) ---------------------------------------------------------------
+
+
+def _one_year_later(day: datetime.date) -> datetime.date:
+    return _month_day(f"{day.month:02d}-{day.day:02d}", day.year + 1)
+
+
+def deputies_owing_term_report(as_of: datetime.date):
+    """Serving deputies in the last year of their congress term with no report to the voters in
+    this term yet (§三(七): at least once per term)."""
+    from .models import VoterReport
+
+    reported = VoterReport.objects.filter(
+        deputy_id=OuterRef("pk"), date__gte=OuterRef("congress__start_date"), date__lte=as_of
+    )
+    return (
+        Deputy.objects.serving(on=as_of)
+        .filter(congress__end_date__gte=as_of, congress__end_date__lt=_one_year_later(as_of))
+        .exclude(Exists(reported))
+        .select_related("person__user", "congress")
+        .order_by("person__name", "pk")
+    )
+
+
+def send_term_report_reminders(
+    *, as_of: datetime.date, deputy_ids: Iterable[int] | None = None
+) -> SweepResult:
+    """Remind deputies who still owe their term report, once a quarter, and their liaison bodies."""
+    period = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
+    deputies = deputies_owing_term_report(as_of)
+    if deputy_ids is not None:
+        deputies = deputies.filter(pk__in=list(deputy_ids))
+    deputies = list(deputies)
+
+    messages = []
+    for deputy in deputies:
+        user = deputy.person.user
+        if user is None:
+            continue
+        with translation.override(_language(user)):
+            messages.append(
+                Message(
+                    recipient=user,
+                    kind=NotificationKind.TERM_REPORT_REMINDER,
+                    title=_("请在任期内向原选区选民报告履职情况"),
+                    body=_(
+                        "%(congress)s任期将于%(end)s届满。按规定，代表每届任期内至少向原选区选民"
+                        "报告一次履职情况，您本届尚未报告，请与联络机构商定报告时间。"
+                    )
+                    % {"congress": deputy.congress.name, "end": format_day(deputy.congress.end_date)},
+                    url=_url("contacts:my_year"),
+                    key=f"{NotificationKind.TERM_REPORT_REMINDER}:{period}:deputy:{deputy.pk}",
+                )
+            )
+
+    def line(deputy):
+        return lambda: (
+            _("%(name)s（%(congress)s，任期至%(end)s）尚未向选民报告履职情况")
+            % {
+                "name": deputy.person.name,
+                "congress": deputy.congress.name,
+                "end": format_day(deputy.congress.end_date),
+            }
+        )
+
+    digests = _digests(
+        kind=NotificationKind.TERM_REPORT_REMINDER,
+        period=period,
+        wanting={deputy.pk: line(deputy) for deputy in deputies},
+        title=lambda n: _("%(n)d名代表本届尚未向选民报告履职情况") % {"n": n},
+        url=_url("reports:compliance"),
+    )
+    return SweepResult(
+        period=period,
+        deputies=[deputy.pk for deputy in deputies],
+        messages=notify_many(messages),
+        digests=notify_many(digests),
+    )
