@@ -160,6 +160,38 @@ class _Seeder:
                     summary=f"{deputy.person.name}处理代表信箱来信。",
                 )
 
+    def opinions(self, demo_deputy_id: int | None) -> None:
+        """Opinions the deputies collected at their visits, taken in through the opinions app's intake
+        (`feedback.services.submit_opinion`), so the "opinions reflected" measure has data: four for
+        the deputies of the first pattern, two for the second, none for `demo-deputy`."""
+        try:
+            from feedback.services import submit_opinion
+        except ImportError:
+            return
+        from feedback.models import Channel, Opinion
+
+        for index, deputy in enumerate(self.deputies):
+            wanted = {0: 4, 1: 2}.get(index % 4, 0) if deputy.pk != demo_deputy_id else 0
+            user = deputy.person.user
+            for number in range(wanted):
+                topic = TOPICS[(index + number) % len(TOPICS)]
+                content = (
+                    f"{MARK}{deputy.person.name}走访时居民反映：{topic}问题希望尽快解决（{number + 1}）。"
+                )
+                if Opinion.objects.filter(content=content).exists():
+                    continue
+                day = _day(self.year_start, self.today, 0.1 + 0.2 * number)
+                submit_opinion(
+                    content=content,
+                    region=deputy.constituency.region,
+                    deputy=deputy,
+                    category=topic,
+                    channel=Channel.ACTIVITY,
+                    recorded_by=user if user else None,
+                    now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0))),
+                )
+                self.created["Opinion"] += 1
+
     def policies_and_exemptions(self) -> None:
         for congress_id in {d.congress_id for d in self.deputies}:
             _, created = QuotaPolicy.objects.get_or_create(congress_id=congress_id, year=self.year)
@@ -288,6 +320,7 @@ def seed(*, today: datetime.date, stdout: TextIO | None = None) -> Counter:
     seeder.policies_and_exemptions()
     seeder.centralized_contacts(demo_deputy.pk if demo_deputy else None)
     seeder.individual_activities(demo_deputy.pk if demo_deputy else None)
+    seeder.opinions(demo_deputy.pk if demo_deputy else None)
     seeder.voter_reports()
     seeder.research()
     seeder.training()

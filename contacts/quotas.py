@@ -12,7 +12,7 @@ Measures, for one deputy (one mandate) and one calendar year in Asia/Shanghai:
   contacts, so a joint activity credits each deputy once with the people that deputy met;
 - ``opinions_reflected``: opinions received within the year that name the deputy (``Opinion.deputy``)
   or that the deputy's account recorded without naming another deputy, except opinions still awaiting
-  moderation, rejected or merged into another.
+  moderation, rejected, merged into another, or stored as a duplicate of an earlier one.
 
 When the congress's ``QuotaPolicy`` for the year says ``count_confirmed_only``, only activities
 confirmed by a liaison body count. Without a policy the regulation's numbers apply (4, 2, 40, 4).
@@ -275,6 +275,8 @@ def annotate_progress(queryset: QuerySet, year: int, *, as_of: datetime.date | N
             received_at__lt=_day_end_instant(last),
         )
         .exclude(state__in=OPINION_STATES_NOT_COUNTED)
+        # A repeat of the same text by the same sender is stored but is not a second opinion.
+        .filter(duplicate_of__isnull=True)
         .filter(
             Q(deputy_id=OuterRef("pk")) | Q(deputy__isnull=True, recorded_by_id=OuterRef("person__user_id"))
         )
