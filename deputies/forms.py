@@ -77,7 +77,8 @@ class RegionFilterForm(forms.Form):
         _style_selects(self)
 
     def selected_region(self) -> Region | None:
-        return self.cleaned_data.get("region") if self.is_valid() else None
+        self.is_valid()  # a bad value in one field must not discard the others
+        return self.cleaned_data.get("region")
 
 
 class FindMyDeputyForm(RegionFilterForm):
@@ -98,7 +99,8 @@ class FindMyDeputyForm(RegionFilterForm):
         _style_selects(self)
 
     def selected_area(self) -> Region | None:
-        return self.cleaned_data.get("area") if self.is_valid() else None
+        self.is_valid()
+        return self.cleaned_data.get("area")
 
 
 # --- Admin -------------------------------------------------------------------------------------

@@ -413,3 +413,12 @@ def test_page_runs_the_same_number_of_queries_for_10_and_500_deputies(
     assert Deputy.objects.count() == 500
     assert few == many
     assert many <= 10
+
+
+def test_find_my_deputy_keeps_the_chosen_town_when_the_committee_is_unknown(citizen, sijing_village):
+    response = citizen.get(
+        reverse("deputies:find_my_deputy"), {"region": sijing_village.parent_id, "area": "999999"}
+    )
+    assert response.status_code == 200
+    assert list(response.context["areas"]) == [sijing_village]
+    assert response.context["constituencies"] == []
