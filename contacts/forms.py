@@ -145,7 +145,7 @@ class ActivityForm(forms.Form):
     is_centralized = forms.BooleanField(label=_("集中联系选区"), required=False)
     people_reached = people_field(_("联系群众（人次）"))
     summary = forms.CharField(
-        label=_("活动情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("活动情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     photos = MultipleImageField(label=_("活动照片"))
     opinions = OpinionChoiceField(

@@ -511,3 +511,135 @@ def test_the_public_profile_shows_the_performance_summary_without_private_record
     assert "公开的座谈会" in html
     assert "不公开的走访记录" not in html
     assert "张三丰" not in html
+
+
+# --- Every page renders for the people it is for -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "contacts:list",
+        "contacts:overview",
+        "contacts:register",
+        "contacts:confirm_queue",
+        "contacts:exemption_create",
+        "contacts:voter_reports",
+        "contacts:voter_report_create",
+        "contacts:research",
+        "contacts:research_create",
+        "contacts:training",
+        "contacts:training_plan_create",
+        "contacts:training_session_create",
+        "contacts:meetings",
+    ],
+)
+def test_staff_pages_render_with_the_jurisdictions_deputies(
+    login, street_staff, deputy, other_deputy, url_name
+):
+    activity_for(deputy)
+
+    response = login(street_staff).get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert "鲍勃" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "contacts:my_year",
+        "contacts:create",
+        "contacts:list",
+        "contacts:voter_reports",
+        "contacts:voter_report_create",
+        "contacts:research",
+        "contacts:training",
+        "contacts:meetings",
+        "contacts:meeting_create",
+    ],
+)
+def test_deputy_pages_render(login, deputy, url_name):
+    activity_for(deputy)
+
+    response = login(deputy.person.user).get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert 'aria-label="履职栏目"' in response.content.decode()
+
+
+def test_the_record_shows_each_year_of_the_term_with_its_activities(login, deputy):
+    activity_for(deputy, date=datetime.date(2024, 5, 1), summary="二〇二四年的走访")
+    activity_for(deputy, date=datetime.date(2026, 5, 1))
+    QuotaExemption.objects.create(deputy=deputy, year=2025, reason="离岗学习")
+
+    html = login(deputy.person.user).get(reverse("contacts:record", args=[deputy.pk])).content.decode()
+
+    for year in ("2022年", "2023年", "2024年", "2025年", "2026年"):
+        assert year in html
+    assert "2024-05-01" in html
+    assert "离岗学习" in html
+    assert "本届尚未报告" in html
+
+
+def test_staff_amend_an_activity_of_a_closed_year_with_a_reason(login, street_staff, deputy, admin_user):
+    from contacts.models import Amendment, ClosedYear
+
+    activity = activity_for(deputy, date=datetime.date(2025, 5, 1), people_reached=10)
+    ClosedYear.objects.create(year=2025, closed_by=admin_user)
+    client = login(street_staff)
+
+    edit = client.get(reverse("contacts:edit", args=[activity.pk]))
+    response = client.post(
+        reverse("contacts:amend", args=[activity.pk]),
+        {
+            "reason": "人数登记错误",
+            "kind": ActivityKind.VISIT,
+            "date": "2025-05-01",
+            "constituency": deputy.constituency_id,
+            "is_constituency_contact": "on",
+            "people_reached": "20",
+        },
+    )
+
+    assert edit.status_code == 302  # a closed year is not edited in place
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.people_reached == 20
+    assert Amendment.objects.get(activity=activity).reason == "人数登记错误"
+    detail = client.get(reverse("contacts:detail", args=[activity.pk])).content.decode()
+    assert "人数登记错误" in detail
+
+
+def test_staff_arrange_and_record_a_meeting(login, deputy, street_staff):
+    from tests.contacts.factories import MeetingRequestFactory
+
+    meeting = MeetingRequestFactory(deputy=deputy)
+    client = login(street_staff)
+
+    client.post(
+        reverse("contacts:meeting_action", args=[meeting.pk, "arrange"]),
+        {"scheduled_at": "2026-06-20T09:30", "place": "区政府第三会议室"},
+    )
+    client.post(
+        reverse("contacts:meeting_action", args=[meeting.pk, "record"]),
+        {"held_on": "2026-06-15", "notes": "局长答复年内完成"},
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.state == "held"
+    assert meeting.notes == "局长答复年内完成"
+
+
+def test_staff_record_training_attendance_for_their_deputies(login, street_staff, deputy, district_congress):
+    from contacts.models import TrainingAttendance, TrainingPlan, TrainingSession
+
+    plan = TrainingPlan.objects.create(congress=district_congress, year=2026, title="履职培训")
+    session = TrainingSession.objects.create(plan=plan, title="代表法解读", date=datetime.date(2026, 4, 1))
+
+    response = login(street_staff).post(
+        reverse("contacts:training_attendance", args=[session.pk]), {f"d{deputy.pk}": "present"}
+    )
+
+    assert response.status_code == 302
+    assert TrainingAttendance.objects.get(session=session, deputy=deputy).status == "present"
