@@ -37,11 +37,15 @@ messages: $(STAMP)
 	TESTING=true $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
 	TESTING=true $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
+# The worker and the scheduler need REDIS_URL (environment or .env) and a migrated database (the
+# migration installs the default schedules); beat reads
+# its schedules from the database (django-celery-beat, editable in the admin under "Periodic tasks").
 worker: $(STAMP)
-	$(BIN)/celery -A songjiang_liaison worker --loglevel=info
+	$(BIN)/celery -A songjiang_liaison worker --loglevel=$${LOG_LEVEL:-info} --concurrency=$${CELERY_CONCURRENCY:-2}
 
 beat: $(STAMP)
-	$(BIN)/celery -A songjiang_liaison beat --loglevel=info
+	$(BIN)/celery -A songjiang_liaison beat --loglevel=$${LOG_LEVEL:-info} \
+		--scheduler django_celery_beat.schedulers:DatabaseScheduler --pidfile=
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

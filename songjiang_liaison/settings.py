@@ -249,9 +249,11 @@ QUOTA_REMINDER_CHECKPOINTS = env.list(
 )
 # The daily run still sends a checkpoint's reminders this many days later (beat was down, say).
 QUOTA_REMINDER_GRACE_DAYS = env.int("QUOTA_REMINDER_GRACE_DAYS", default=6)
+# Deadlines due within this many days are announced; "long overdue" (escalated) is defined in
+# feedback/deadlines.py (OPINION_LONG_OVERDUE_DAYS).
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=7)
-DEADLINE_ESCALATE_AFTER_DAYS = env.int("DEADLINE_ESCALATE_AFTER_DAYS", default=30)
-FEEDBACK_OWED_AFTER_DAYS = env.int("FEEDBACK_OWED_AFTER_DAYS", default=15)
+# A nudge to the deputy before the statutory 15-day feedback deadline (§四(二)).
+FEEDBACK_OWED_AFTER_DAYS = env.int("FEEDBACK_OWED_AFTER_DAYS", default=10)
 SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.LoggingSmsBackend")
 
 # Demo accounts: seed_demo refuses to create them when DEBUG is off unless this is set explicitly.

@@ -125,6 +125,7 @@ def test_the_worker_runs_the_quota_reminders_and_the_notifications_are_in_postgr
 def test_beat_sends_a_due_schedule_from_the_database_and_the_worker_runs_it(world, queue, tmp_path):
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+    PeriodicTask.objects.update(enabled=False)  # only the schedule under test may fire
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(
         name="quota reminders, due now",
