@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -230,13 +231,21 @@ class PersonAdmin(ScopedAdmin):
     inlines = (MandateInline,)
     staff_may_add = staff_may_change = True
 
+    readonly_fields = ("photo_preview",)
+
     def scope(self, request, queryset):
         return queryset.filter(pk__in=_persons_in_scope(request))
 
     def get_readonly_fields(self, request, obj=None):
         if _is_liaison_staff(request):
-            return ("user",)  # linking login accounts is the administrators' job
+            return ("photo_preview", "user")  # linking login accounts is the administrators' job
         return super().get_readonly_fields(request, obj)
+
+    @admin.display(description=_("当前照片"))
+    def photo_preview(self, obj):
+        if not obj.photo:
+            return "—"
+        return format_html('<img src="{}" width="90" height="120" alt="">', obj.photo.url)
 
 
 @admin.register(Deputy)

@@ -120,3 +120,14 @@ def test_qr_codes_are_kept_whole_and_lossless():
         assert stored.format == "PNG"
         assert stored.size == (480, 480)
     assert PHOTO.crop and not QR_CODE.crop
+
+
+def test_a_small_file_that_decodes_to_a_huge_bitmap_is_refused():
+    # 64 megapixels of one colour compress to a few kilobytes: a "decompression bomb".
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(buffer, format="PNG")
+    bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    assert bomb.size < 100_000
+    with pytest.raises(ValidationError) as excinfo:
+        normalize_image(bomb)
+    assert excinfo.value.code == "too_many_pixels"
