@@ -218,7 +218,7 @@ class RecordedOpinionForm(OpinionForm):
     )
     consent = forms.BooleanField(label=_("群众同意使用其联系方式"), required=False)
     confidential = forms.BooleanField(label=_("群众要求保密"), required=False)
-    field_order = ["channel", "deputy", "content", "category", "street", "committee"]
+    field_order = ["channel", "deputy", "activity", "content", "category", "street", "committee"]
 
     def __init__(self, *args, activity_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,7 +226,13 @@ class RecordedOpinionForm(OpinionForm):
         self.fields["deputy"].label_from_instance = lambda d: f"{d.person.name}（{d.congress.name}）"
         if activity_queryset is not None:
             self.fields["activity"] = forms.ModelChoiceField(
-                label=_("关联的联系活动（选填）"), queryset=activity_queryset, required=False
+                label=_("关联的联系活动（选填）"),
+                queryset=activity_queryset,
+                required=False,
+                empty_label=_("（不关联）"),
+            )
+            self.fields["activity"].label_from_instance = lambda a: (
+                f"{a.date:%Y-%m-%d} {a.get_kind_display()}"
             )
             self._style_widgets()
 

@@ -4,6 +4,8 @@ the rules live in `services`, `abuse`, `workflow`, `selectors`, `privacy` and `d
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,7 @@ from . import forms as f
 from .models import Channel, Rating
 
 QUEUE_PAGE_SIZE = 20
+RECENT_ACTIVITY_DAYS = 180
 CONFLICT_MESSAGE = gettext_lazy(
     "该意见已被他人处理，当前状态为“%(state)s”。您的操作未生效，请查看最新情况后再操作。"
 )
@@ -147,12 +150,11 @@ def _recordable_deputies(user):
 
 
 def _activity_queryset(user):
-    try:
-        from contacts import selectors as contact_selectors
-    except ImportError:
-        return None
-    visible = getattr(contact_selectors, "activities_visible_to", None)
-    return visible(user) if visible else None
+    """Recent contact activities the user may see, to link an opinion taken in at one of them."""
+    from contacts.selectors import activities_visible_to
+
+    since = timezone.localdate() - datetime.timedelta(days=RECENT_ACTIVITY_DAYS)
+    return activities_visible_to(user).filter(date__gte=since).order_by("-date", "-id")
 
 
 @login_required
@@ -184,6 +186,10 @@ def record(request):
         status = 400
     else:
         initial = {}
+        activity_id = _int_or_none(request.GET.get("activity"))
+        if activity_id:
+            initial["activity"] = activity_id
+            initial["channel"] = Channel.ACTIVITY
         own = list(deputies[:2]) if scoping.role_of(request.user) == Role.DEPUTY else []
         if len(own) == 1:
             initial["deputy"] = own[0].pk
@@ -315,7 +321,13 @@ def queue(request):
     return render(
         request,
         "feedback/queue.html",
-        {"form": form, "page": page, "rows": rows, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query_string": query.urlencode(),
+            "can_record": scoping.role_of(request.user) in RECORDING_ROLES,
+        },
     )
 
 

@@ -89,6 +89,7 @@ def test_a_citizen_is_heard_and_rates_the_reply(
     assert staff.get_by_text("核实中").first.is_visible()
     _act(staff, "按层级转交", lambda p: p.get_by_label("层级").select_option("street"))
     _act(staff, "交办", lambda p: p.get_by_label(handling_unit.name).check())
+    staff.screenshot(path=Path(tempfile.gettempdir()) / "h5-detail.png", full_page=True)
     opinion.refresh_from_db()
     assert opinion.state == OpinionState.ASSIGNED
 
@@ -124,6 +125,7 @@ def test_a_citizen_is_heard_and_rates_the_reply(
     assert citizen.get_by_text("工作人员已到现场核实。").is_visible()
     body = citizen.locator("body").inner_text()
     assert "张三" not in body and "13812345678" not in body
+    citizen.screenshot(path=Path(tempfile.gettempdir()) / "h5-track.png", full_page=True)
     citizen.get_by_role("button", name="满意", exact=True).click()
     assert citizen.get_by_test_id("rating").get_by_text("满意").is_visible()
     opinion.refresh_from_db()
@@ -131,3 +133,22 @@ def test_a_citizen_is_heard_and_rates_the_reply(
     assert opinion.state == OpinionState.CLOSED
     for page in (staff, unit, alice):
         page.context.close()
+
+
+def test_choosing_a_street_lists_its_committees(phone_page, yueyang_community, yongfeng):
+    from tests import factories as f
+
+    f.CommunityFactory(name="永丰居委会", parent=yongfeng, code="yongfeng-1")
+    page = phone_page
+    page.goto(f"{page.base_url}/opinions/new/")
+    committee = page.get_by_label("所在居委会或村委会（选填）")
+
+    page.get_by_label("所在街道或镇").select_option(label="永丰街道")
+    page.wait_for_function("document.querySelectorAll('#id_committee option').length > 1")
+    assert committee.locator("option").all_inner_texts()[1:] == ["永丰居委会"]
+
+    page.get_by_label("所在街道或镇").select_option(label="岳阳街道")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('#id_committee option')).some(o => o.text === '人乐居委会')"
+    )
+    assert committee.locator("option").all_inner_texts()[1:] == ["人乐居委会"]

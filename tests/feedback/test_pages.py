@@ -202,6 +202,28 @@ def test_a_deputy_records_an_opinion_heard_on_a_reception_day(
     assert opinion.deputy == deputy
 
 
+def test_an_opinion_recorded_at_an_activity_is_linked_to_it(
+    login, deputy, deputy_user, yueyang_community, yueyang_committee
+):
+    from django.utils import timezone
+
+    from tests.contacts.factories import activity_for
+
+    activity = activity_for(deputy, date=timezone.localdate())
+    client = login(deputy_user)
+    assert (
+        f'value="{activity.pk}" selected'
+        in client.get(reverse("feedback:record"), {"activity": activity.pk}).content.decode()
+    )
+    data = form_data(yueyang_community, channel=Channel.ACTIVITY, deputy=deputy.pk, activity=activity.pk)
+
+    client.post(reverse("feedback:record"), data)
+
+    opinion = Opinion.objects.get()
+    assert opinion.activity_id == activity.pk
+    assert list(activity.opinions.all()) == [opinion]
+
+
 def test_a_deputy_cannot_record_in_another_deputys_name(
     login, deputy_user, other_deputy, deputy, yueyang_community
 ):
