@@ -2,10 +2,12 @@
 learns who the caller is."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from songjiang_liaison.api import IsLiaisonStaffOrAdmin, IsPortalAdmin
 from tests import factories as f
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -143,3 +145,31 @@ def test_a_superuser_without_a_role_is_an_administrator(db, login):
     root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
 
     assert login(root).get(ME_URL).json()["role"] == Role.ADMIN
+
+
+# The shared permission classes other apps' endpoints use (songjiang_liaison/api.py).
+PERMISSIONS = [
+    ("admin_user", True, True),
+    ("street_staff", False, True),
+    ("town_staff", False, True),
+    ("handling_unit_staff", False, False),
+    ("deputy_user", False, False),
+    ("committee_member", False, False),
+]
+
+
+@pytest.mark.parametrize(("persona", "admin", "liaison"), PERMISSIONS, ids=[p[0] for p in PERMISSIONS])
+def test_shared_permission_classes_follow_the_users_role(request, rf, persona, admin, liaison):
+    http_request = rf.get("/api/v1/")
+    http_request.user = request.getfixturevalue(persona)
+
+    assert IsPortalAdmin().has_permission(http_request, None) is admin
+    assert IsLiaisonStaffOrAdmin().has_permission(http_request, None) is liaison
+
+
+def test_shared_permission_classes_refuse_anonymous_callers(rf):
+    http_request = rf.get("/api/v1/")
+    http_request.user = AnonymousUser()
+
+    assert IsPortalAdmin().has_permission(http_request, None) is False
+    assert IsLiaisonStaffOrAdmin().has_permission(http_request, None) is False
