@@ -243,6 +243,51 @@ def _months_expression(year: int):
     )
 
 
+def _opinions_of_year(year: int, as_of: datetime.date | None) -> QuerySet:
+    """Opinions received in the year (up to the end of `as_of`) that can count as reflected."""
+    from feedback.models import Opinion
+
+    return (
+        Opinion.objects.filter(
+            received_at__gte=year_start_instant(year),
+            received_at__lt=_day_end_instant(_counting_end(year, as_of)),
+        )
+        .exclude(state__in=OPINION_STATES_NOT_COUNTED)
+        # A repeat of the same text by the same sender is stored but is not a second opinion.
+        .filter(duplicate_of__isnull=True)
+    )
+
+
+def counted_opinions(deputies, year: int, *, as_of: datetime.date | None = None) -> QuerySet:
+    """The opinions behind the "opinions reflected" number of these mandates (for "my year" lists):
+    exactly the rows :func:`annotate_progress` counts, for one deputy or several of one person."""
+    deputies = list(deputies)
+    ids = [d.pk for d in deputies]
+    user_ids = [d.person.user_id for d in deputies if d.person.user_id]
+    return _opinions_of_year(year, as_of).filter(
+        Q(deputy_id__in=ids) | Q(deputy__isnull=True, recorded_by_id__in=user_ids)
+    )
+
+
+def counted_participations(deputy, year: int, *, as_of: datetime.date | None = None) -> QuerySet:
+    """The participations behind the contact measures of one deputy (for "my year" lists), honouring
+    the congress's confirmed-only policy: exactly the rows :func:`annotate_progress` counts."""
+    from .models import Participation, QuotaPolicy
+
+    participations = Participation.objects.filter(
+        deputy=deputy,
+        activity__date__gte=year_bounds(year)[0],
+        activity__date__lte=_counting_end(year, as_of),
+        activity__is_constituency_contact=True,
+    )
+    confirmed_only = QuotaPolicy.objects.filter(
+        congress_id=deputy.congress_id, year=year, count_confirmed_only=True
+    ).exists()
+    if confirmed_only:
+        participations = participations.filter(activity__confirmed_at__isnull=False)
+    return participations.select_related("activity")
+
+
 def annotate_progress(queryset: QuerySet, year: int, *, as_of: datetime.date | None = None) -> QuerySet:
     """Annotate a Deputy queryset with the year's quota measures in one SQL query (§三(六)).
 
@@ -252,8 +297,6 @@ def annotate_progress(queryset: QuerySet, year: int, *, as_of: datetime.date | N
     ``q_compliant`` (exempt, or every measure met). Pace depends on the day and is computed by
     :func:`progress_from_row`. Filtering or ordering on these annotations stays in the same query.
     """
-    from feedback.models import Opinion
-
     from .models import Participation, QuotaExemption, QuotaPolicy
 
     first = year_bounds(year)[0]
@@ -269,17 +312,8 @@ def annotate_progress(queryset: QuerySet, year: int, *, as_of: datetime.date | N
         activity__date__lte=last,
         activity__is_constituency_contact=True,
     ).filter(~Exists(confirmed_only_policy) | Q(activity__confirmed_at__isnull=False))
-    opinions = (
-        Opinion.objects.filter(
-            received_at__gte=year_start_instant(year),
-            received_at__lt=_day_end_instant(last),
-        )
-        .exclude(state__in=OPINION_STATES_NOT_COUNTED)
-        # A repeat of the same text by the same sender is stored but is not a second opinion.
-        .filter(duplicate_of__isnull=True)
-        .filter(
-            Q(deputy_id=OuterRef("pk")) | Q(deputy__isnull=True, recorded_by_id=OuterRef("person__user_id"))
-        )
+    opinions = _opinions_of_year(year, as_of).filter(
+        Q(deputy_id=OuterRef("pk")) | Q(deputy__isnull=True, recorded_by_id=OuterRef("person__user_id"))
     )
     exemption = QuotaExemption.objects.filter(deputy_id=OuterRef("pk"), year=year)
 

@@ -349,3 +349,23 @@ def test_the_quota_function_runs_one_query_for_any_number_of_deputies(
     assert len(rows) == n
     assert all(r.people_reached.done == 5 for r in rows)
     assert len(queries) == 1
+
+
+def test_the_lists_behind_the_numbers_hold_exactly_the_rows_counted(deputy, district_congress, street_staff):
+    from contacts.quotas import counted_opinions, counted_participations
+
+    QuotaPolicyFactory(congress=district_congress, year=YEAR, count_confirmed_only=True)
+    confirmed = activity_for(deputy, confirmed_at=datetime.datetime(2026, 3, 11, tzinfo=datetime.UTC))
+    activity_for(deputy)  # not confirmed: not counted under this policy
+    activity_for(deputy, is_constituency_contact=False, kind="email", confirmed_at=confirmed.confirmed_at)
+    opinions(deputy, 2)
+    OpinionFactory(deputy=deputy, region=deputy.constituency.region, state="rejected")
+
+    progress = progress_for_deputy(deputy, YEAR, as_of=END_OF_YEAR)
+    participations = counted_participations(deputy, YEAR, as_of=END_OF_YEAR)
+
+    assert [p.activity for p in participations] == [confirmed]
+    assert progress.constituency_contacts.done == len(participations)
+    assert (
+        progress.opinions_reflected.done == counted_opinions([deputy], YEAR, as_of=END_OF_YEAR).count() == 2
+    )
