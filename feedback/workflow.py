@@ -504,7 +504,12 @@ def clean_data(transition: Transition, opinion: Opinion, actor: Actor, data: dic
         elif target_id == opinion.pk:
             errors["target"] = _("不能合并至本条意见。")
         else:
-            visible = opinions_visible_to(actor.user) if actor.user is not None else Opinion.objects.none()
+            if actor.is_admin:
+                visible = Opinion.objects.all()
+            elif actor.user is not None:
+                visible = opinions_visible_to(actor.user)
+            else:
+                visible = Opinion.objects.none()
             target = visible.filter(pk=target_id).exclude(state=S.MERGED).first()
             if target is None:
                 errors["target"] = _("找不到可合并的意见。")

@@ -1,0 +1,149 @@
+"""Admin for opinions and their calendar. The state is read-only here (only the workflow writes it),
+the submitter's details are shown masked, and timeline rows cannot be edited or deleted."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import privacy
+from .models import (
+    Assignment,
+    BlockedTerm,
+    ContactView,
+    Holiday,
+    Opinion,
+    OpinionEvent,
+    OpinionPhoto,
+    Suggestion,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = OpinionEvent
+    fields = ["created_at", "action", "from_state", "to_state", "actor", "public_note", "internal_note"]
+    readonly_fields = fields
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ["organization", "assigned_at", "due_at", "replied_at", "outcome", "reply_text"]
+    readonly_fields = fields
+
+
+class PhotoInline(ReadOnlyInline):
+    model = OpinionPhoto
+    fields = ["image", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Opinion)
+class OpinionAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "tracking_code",
+        "state",
+        "level",
+        "channel",
+        "region",
+        "deputy",
+        "received_at",
+        "due_at",
+    ]
+    list_filter = ["state", "level", "channel", "flagged_spam", "confidential"]
+    search_fields = ["tracking_code", "content", "category"]
+    date_hierarchy = "received_at"
+    list_select_related = ["region", "deputy__person", "deputy__congress"]
+    raw_id_fields = ["deputy", "origin_deputy", "duplicate_of", "merged_into", "recorded_by"]
+    inlines = [AssignmentInline, PhotoInline, EventInline]
+    exclude = [
+        "submitter_name",
+        "submitter_phone",
+        "submitter_address",
+        "submitter_fingerprint",
+        "content_hash",
+    ]
+    readonly_fields = [
+        "tracking_code",
+        "state",
+        "masked_name",
+        "masked_phone",
+        "received_at",
+        "due_at",
+        "due_kind",
+        "routed_at",
+        "replied_at",
+        "fed_back_at",
+        "closed_at",
+        "rated_at",
+        "anonymized_at",
+        "rating",
+        "rating_comment",
+    ]
+
+    @admin.display(description=_("姓名（脱敏）"))
+    def masked_name(self, obj):
+        return privacy.mask_name(obj.submitter_name)
+
+    @admin.display(description=_("电话（脱敏）"))
+    def masked_phone(self, obj):
+        return privacy.mask_phone(obj.submitter_phone)
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing a citizen says is lost (R-OP-1): reject or merge it through the workflow instead.
+        return False
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "deputy", "state", "assigned_at", "due_at", "answered_at", "is_public"]
+    list_filter = ["kind", "state", "difficult", "is_public"]
+    search_fields = ["title", "content"]
+    raw_id_fields = ["deputy", "opinion"]
+    filter_horizontal = ["handling_units"]
+    list_select_related = ["deputy__person", "deputy__congress"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """Administrators enter a new year's holidays and make-up working days (调休) here when the State
+    Council publishes them; until then that year counts Monday–Friday."""
+
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["term"]
+
+
+@admin.register(ContactView)
+class ContactViewAdmin(admin.ModelAdmin):
+    """The audit trail of who saw a submitter's contact details; read-only."""
+
+    list_display = ["viewed_at", "user", "opinion"]
+    list_select_related = ["user", "opinion"]
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
