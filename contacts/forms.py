@@ -229,7 +229,10 @@ class StaffActivityForm(ActivityForm):
     deputy group (its serving members are added) and/or individual deputies of the jurisdiction."""
 
     group = forms.ModelChoiceField(
-        label=_("代表小组（全组参加）"), queryset=DeputyGroup.objects.none(), required=False
+        label=_("代表小组（全组参加）"),
+        queryset=DeputyGroup.objects.none(),
+        required=False,
+        empty_label=_("（不按小组，逐一选择代表）"),
     )
     deputies = DeputyChoiceField(
         label=_("参加代表"),
