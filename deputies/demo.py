@@ -626,4 +626,6 @@ def seed(
         seeder.accounts()
     else:
         result.accounts_refused = True
+    if result.created:
+        stdout.write("  " + ", ".join(f"{name} +{count}" for name, count in sorted(result.created.items())))
     return result

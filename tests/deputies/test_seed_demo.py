@@ -4,6 +4,7 @@ import datetime
 import io
 import sys
 import types
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -34,6 +35,7 @@ from deputies.models import (
 )
 
 TODAY = datetime.date(2026, 11, 28)
+APP_SEEDERS = "deputies.management.commands.seed_demo.APP_SEEDERS"
 STREETS = ["岳阳街道", "永丰街道", "方松街道", "中山街道", "广富林街道", "九里亭街道"]
 TOWNS = [
     "泗泾镇",
@@ -65,7 +67,11 @@ def demo_allowed(settings):
 def seeded_once(django_db_setup, django_db_blocker):
     """Seed once for a whole class of read-only tests, inside a transaction rolled back afterwards
     (each test still runs in its own savepoint)."""
-    with django_db_blocker.unblock(), override_settings(ALLOW_DEMO_ACCOUNTS=True):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(ALLOW_DEMO_ACCOUNTS=True),
+        mock.patch(APP_SEEDERS, ()),  # the registry only: other apps test their own demo data
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -256,7 +262,8 @@ def test_demo_accounts_are_refused_when_not_allowed_but_the_registry_is_still_se
 
 
 @pytest.mark.django_db
-def test_a_changed_demo_row_is_put_back_without_creating_new_rows(demo_allowed):
+def test_a_changed_demo_row_is_put_back_without_creating_new_rows(demo_allowed, monkeypatch):
+    monkeypatch.setattr(APP_SEEDERS, ())
     seed_demo()
     body = Organization.objects.get(name="岳阳街道人大工委")
     body.phone = "021-11112222"
@@ -280,9 +287,7 @@ def test_seed_demo_calls_the_other_apps_seeders_and_skips_missing_ones(demo_allo
     fake = types.ModuleType("contacts.demo")
     fake.seed = lambda *, today, stdout: calls.append(today)
     monkeypatch.setitem(sys.modules, "contacts.demo", fake)
-    monkeypatch.setattr(
-        "deputies.management.commands.seed_demo.APP_SEEDERS", ("contacts.demo", "nonexistent_app_xyz.demo")
-    )
+    monkeypatch.setattr(APP_SEEDERS, ("contacts.demo", "nonexistent_app_xyz.demo"))
     out, _ = seed_demo()
     assert calls == [TODAY]
     assert "nonexistent_app_xyz.demo" in out

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         result = demo.seed(today=today, stdout=self.stdout, create_accounts=allowed)
         self.stdout.write(
             f"登记册演示数据：新建 {result.total_created} 条，更新 {result.total_updated} 条 / "
-            f"Registry demo data: {result.total_created} rows created, {result.total_updated} updated"
+            f"Registry demo data: {result.total_created} rows created, {result.total_updated} updated "
+            f"({time.monotonic() - started:.1f} s)"
         )
         if result.accounts_refused:
             self.stderr.write(
@@ -59,7 +60,9 @@ class Command(BaseCommand):
             if seed is None:
                 self.stdout.write(f"跳过 {module_name}（尚未提供） / Skipped {module_name} (not available)")
                 continue
+            step_started = time.monotonic()
             seed(today=today, stdout=self.stdout)
+            self.stdout.write(f"{module_name}: {time.monotonic() - step_started:.1f} s")
 
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪 / Demo data ready ({elapsed:.1f} s)"))
