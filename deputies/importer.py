@@ -25,6 +25,8 @@ from django.utils import timezone
 from .models import (
     Congress,
     Constituency,
+    ContactPoint,
+    ContactPointKind,
     Deputy,
     DeputyGroup,
     DeputyStatus,
@@ -66,6 +68,7 @@ COLUMNS = (
     Column("fields", ("行业领域",), "fields", max_length=200),
     Column("start_date", ("任期开始",), "term start", required=True),
     Column("end_date", ("任期结束",), "term end"),
+    Column("end_reason", ("终止原因",), "reason the mandate ended", max_length=200),
     Column("registry_code", ("名册编号",), "registry code", max_length=50),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
@@ -355,7 +358,7 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
             validate_email(email)
         except ValidationError:
             error(f"「公开邮箱」格式不正确：{email}", f"bad e-mail address '{email}'")
-    for key in ("work_unit", "position", "fields"):
+    for key in ("work_unit", "position", "fields", "end_reason"):
         clean[key] = values.get(key, "")
 
     for key in ("start_date", "end_date"):
@@ -518,12 +521,24 @@ def validate(header: list[Any], data: list[tuple[int, list[Any]]]) -> tuple[list
 
 # --- writing -------------------------------------------------------------------------------------
 
-_DEPUTY_FIELDS = ("work_unit", "position", "public_phone", "public_email", "private_phone", "fields")
+_DEPUTY_FIELDS = (
+    "work_unit",
+    "position",
+    "public_phone",
+    "public_email",
+    "private_phone",
+    "fields",
+    "end_reason",
+)
 
 
 def _write(rows: list[_Row], *, today: datetime.date) -> ImportResult:
     result = ImportResult(rows=len(rows))
     created_people: dict[str, Person] = {}
+    homes = {
+        point.region_id: point
+        for point in ContactPoint.objects.filter(kind=ContactPointKind.HOME).order_by("-id")
+    }
     for row in rows:
         clean = row.clean
         code = clean["registry_code"]
@@ -555,6 +570,8 @@ def _write(rows: list[_Row], *, today: datetime.date) -> ImportResult:
             values["status"] = DeputyStatus.ENDED if ended else DeputyStatus.SERVING
         deputy = Deputy.objects.filter(person=person, congress=row.congress).first()
         if deputy is None:
+            # A new deputy is received at the 代表之家 of their street or town until staff say otherwise.
+            values["contact_point"] = homes.get(clean["region"].pk)
             deputy = Deputy(person=person, congress=row.congress, **values)
             deputy.full_clean()
             deputy.save()

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from deputies.importer import ImportRefused, import_registry, parse_date
-from deputies.models import Deputy, DeputyStatus, Gender, Person
+from deputies.models import ContactPointKind, Deputy, DeputyStatus, Gender, Person
 from tests import factories as f
 
 HEADER = [
@@ -28,6 +28,7 @@ HEADER = [
     "本人手机",
     "任期开始",
     "任期结束",
+    "终止原因",
     "名册编号",
 ]
 DISTRICT_ROW = {
@@ -154,6 +155,16 @@ def test_a_csv_list_creates_people_and_their_mandates(registry, tmp_path, encodi
     assert Person.objects.get(registry_code="SJ6-9002").gender == Gender.FEMALE
 
 
+def test_a_new_deputy_is_received_at_the_home_of_their_street(registry, yueyang, tmp_path):
+    home = f.ContactPointFactory(name="岳阳街道人大代表之家", kind=ContactPointKind.HOME, region=yueyang)
+    f.ContactPointFactory(name="某联络站", kind=ContactPointKind.STATION, region=yueyang)
+
+    run_import(write_csv(tmp_path / "名册.csv", [DISTRICT_ROW, OTHER_ROW]))
+
+    assert Deputy.objects.get(person__name="张建华").contact_point == home
+    assert Deputy.objects.get(person__name="刘晓燕").contact_point is None  # 永丰 has no home yet
+
+
 def test_an_xlsx_list_with_date_cells_and_numeric_phone_cells_is_imported(registry, tmp_path):
     row = {
         **DISTRICT_ROW,
@@ -191,12 +202,14 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(registry, 
 
     assert "未变 2 条" in out
     assert row_counts() == before  # not even a history row
-    write_csv(path, [{**DISTRICT_ROW, "职务": "副主任", "任期结束": "2025-06-30"}, TOWN_ROW])
+    ended = {**DISTRICT_ROW, "职务": "副主任", "任期结束": "2025-06-30", "终止原因": "调离本区"}
+    write_csv(path, [ended, TOWN_ROW])
     out = run_import(path)
     assert "更新 1 条" in out
     deputy = Deputy.objects.get(person__registry_code="SJ6-9001", congress=registry)
     assert deputy.position == "副主任"
     assert deputy.status == DeputyStatus.ENDED  # the term ended before today
+    assert deputy.end_reason == "调离本区"
     assert Deputy.objects.count() == 2
     assert Person.objects.count() == 1
 
