@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from feedback.models import Opinion, OpinionState
+from feedback.models import ContactView, Opinion, OpinionState
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,6 +78,9 @@ def test_a_citizen_is_heard_and_rates_the_reply(
     staff.goto(f"{live_server.url}/opinions/queue/")
     staff.get_by_role("link", name=re.compile("人乐新村门口的路灯")).click()
     assert staff.get_by_text("138****5678").is_visible()
+    staff.get_by_role("button", name="查看完整联系方式").click()  # htmx swaps the details in place
+    expect(staff.get_by_test_id("contact-full").get_by_text("13812345678")).to_be_visible()
+    assert ContactView.objects.filter(opinion=opinion, user=street_staff).count() == 1
     _act(
         staff,
         "核实",
