@@ -487,3 +487,13 @@ class AmendActivityForm(ActivityForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].widget.attrs.setdefault("class", "form-control")
+
+
+class CloseYearForm(forms.Form):
+    year = forms.IntegerField(label=_("关闭年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year - 1)
+        _style(self)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("deputies/", views.overview, name="overview"),
     path("deputies/<int:deputy_id>/record/", views.record, name="record"),
     path("exemptions/new/", views.exemption_create, name="exemption_create"),
+    path("years/close/", views.close_year, name="close_year"),
     path("voter-reports/", views.voter_reports, name="voter_reports"),
     path("voter-reports/new/", views.voter_report_create, name="voter_report_create"),
     path("research/", views.research, name="research"),

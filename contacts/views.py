@@ -32,6 +32,7 @@ from .forms import (
     ActivityForm,
     AmendActivityForm,
     AttendanceForm,
+    CloseYearForm,
     ExemptionForm,
     MeetingArrangeForm,
     MeetingDeclineForm,
@@ -72,7 +73,7 @@ def _own_mandates(user):
 def _nav(user, *, has_mandates: bool | None = None) -> dict:
     if has_mandates is None:
         has_mandates = user.role == Role.DEPUTY
-    return {"is_deputy": has_mandates, "is_staff": _is_staff(user)}
+    return {"is_deputy": has_mandates, "is_staff": _is_staff(user), "is_admin": scoping.is_admin(user)}
 
 
 def _render(request, template, context, *, section):
@@ -473,6 +474,32 @@ def exemption_create(request):
             "intro": _("代表因病、离岗学习等原因不能完成年度联系要求的，可以免除，并须写明原因。"),
             "back_url": reverse("contacts:overview"),
         },
+        section="overview",
+    )
+
+
+@login_required
+def close_year(request):
+    """An administrator closes a past year: its activities become read-only; corrections are amendments."""
+    if not scoping.is_admin(request.user):
+        raise PermissionDenied
+    form = CloseYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_year(actor=request.user, year=form.cleaned_data["year"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(year)d年度已关闭。") % {"year": form.cleaned_data["year"]})
+            return redirect("contacts:close_year")
+    closed = sorted(selectors.closed_years(), reverse=True)
+    intro = _("关闭后，该年度的活动记录不能再修改，更正须写明原因并保留在履职档案中。")
+    if closed:
+        intro += " " + _("已关闭：%(years)s") % {"years": "、".join(str(y) for y in closed)}
+    return _render(
+        request,
+        "contacts/simple_form.html",
+        {"form": form, "title": _("关闭年度"), "intro": intro, "submit_label": _("关闭该年度")},
         section="overview",
     )
 

@@ -653,3 +653,27 @@ def test_staff_record_training_attendance_for_their_deputies(login, street_staff
 
     assert response.status_code == 302
     assert TrainingAttendance.objects.get(session=session, deputy=deputy).status == "present"
+
+
+def test_an_administrator_closes_a_past_year_and_its_activities_can_no_longer_be_edited(
+    login, admin_user, deputy
+):
+    from contacts.models import ClosedYear
+
+    activity = activity_for(deputy, date=datetime.date(2025, 5, 1))
+    activity.created_by = deputy.person.user
+    activity.save()
+
+    response = login(admin_user).post(reverse("contacts:close_year"), {"year": 2025})
+    edit = login(deputy.person.user).get(reverse("contacts:edit", args=[activity.pk]))
+
+    assert response.status_code == 302
+    assert ClosedYear.objects.filter(year=2025).exists()
+    assert edit.status_code == 302
+    assert edit["Location"] == reverse("contacts:detail", args=[activity.pk])
+
+
+def test_only_administrators_close_years(login, street_staff):
+    response = login(street_staff).post(reverse("contacts:close_year"), {"year": 2025})
+
+    assert response.status_code == 403
