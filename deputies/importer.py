@@ -446,22 +446,33 @@ def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
                     )
                 )
                 continue
-            if person is None:
-                coded = [d for d in existing if d.person.registry_code]
-                if coded:
-                    errors.append(
-                        RowError(
-                            row.number,
-                            f"「{congress.name}」已有代表「{name}」（名册编号「{coded[0].person.registry_code}」），"
-                            f"与本行名册编号「{code}」不符，同一人不能重复登记",
-                            f"'{congress.name}' already has a deputy '{name}' with registry code "
-                            f"'{coded[0].person.registry_code}', not '{code}'; "
-                            "one person cannot be registered twice",
-                        )
+            others = [d for d in existing if person is None or d.person_id != person.pk]
+            coded = [d for d in others if d.person.registry_code]
+            if coded:
+                other_code = coded[0].person.registry_code
+                errors.append(
+                    RowError(
+                        row.number,
+                        f"「{congress.name}」已有代表「{name}」（名册编号「{other_code}」），"
+                        f"与本行名册编号「{code}」不符，同一人不能重复登记",
+                        f"'{congress.name}' already has a deputy '{name}' with registry code "
+                        f"'{other_code}', not '{code}'; one person cannot be registered twice",
                     )
-                    continue
+                )
+                continue
+            if others and (person is not None or len(others) > 1):
+                errors.append(
+                    RowError(
+                        row.number,
+                        f"「{congress.name}」已有未填名册编号的代表「{name}」，同一人不能重复登记",
+                        f"'{congress.name}' already has a deputy '{name}' without a registry code; "
+                        "one person cannot be registered twice",
+                    )
+                )
+                continue
+            if person is None and others:
                 # An earlier import without registry codes: adopt that person and record the code.
-                person = existing[0].person if existing else None
+                person = others[0].person
             row.person = person
         else:
             if len(existing) > 1:

@@ -368,6 +368,21 @@ def test_a_second_registration_of_a_deputy_already_in_the_database_is_refused(re
     assert row_counts() == before
 
 
+def test_a_coded_person_cannot_join_a_congress_that_already_has_them_without_a_code(registry, tmp_path):
+    run_import(write_csv(tmp_path / "town.csv", [TOWN_ROW]))
+    run_import(write_csv(tmp_path / "district.csv", [{**DISTRICT_ROW, "名册编号": ""}]))
+    before = row_counts()
+
+    report = refused_errors(write_csv(tmp_path / "again.csv", [DISTRICT_ROW]))
+
+    assert (
+        "第2行：「松江区第六届人民代表大会」已有未填名册编号的代表「张建华」，同一人不能重复登记 / "
+        "Row 2: '松江区第六届人民代表大会' already has a deputy '张建华' without a registry code; "
+        "one person cannot be registered twice"
+    ) in report
+    assert row_counts() == before
+
+
 def test_a_registry_code_already_held_by_someone_else_is_refused(registry, tmp_path):
     path = write_csv(tmp_path / "名册.csv", [DISTRICT_ROW])
     run_import(path)
