@@ -1,0 +1,371 @@
+"""The yearly compliance report (§三(六), §三(七), R-ACT-2, R-ACT-3): reads only.
+
+Every figure comes from ``contacts.quotas``: the rows are deputies annotated by
+:func:`contacts.quotas.annotate_progress` and turned into ``Progress`` by
+:func:`contacts.quotas.progress_from_row`. This module adds what the report needs around the rule
+(who may see which deputies, the filters, the order, the street or town and group of each deputy,
+whether the deputy reported to the voters this term, and subtotals) without recomputing any measure.
+
+One SQL query builds all the rows, for any number of deputies; subtotals are sums over those rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import Role
+from contacts import quotas
+
+MEASURES = quotas.MEASURES
+
+# Sort keys of the report → the SQL expressions they order by (annotations of annotate_progress).
+SORT_FIELDS = {
+    "name": ("person__name",),
+    "level": ("congress__level",),
+    "region": ("r_region_name",),
+    "group": ("group__name",),
+    "constituency_contacts": ("q_constituency_contacts_done",),
+    "centralized_contacts": ("q_centralized_contacts_done",),
+    "people_reached": ("q_people_reached_done",),
+    "opinions_reflected": ("q_opinions_reflected_done",),
+    "compliant": ("q_compliant",),
+    "voter_report": ("r_voter_report_date",),
+}
+DEFAULT_ORDER = ("congress__level", "r_region_name", "person__name", "pk")
+
+GROUPINGS = OrderedDict(
+    [
+        ("level", _("按层级")),
+        ("region", _("按街道、镇")),
+        ("group", _("按代表小组")),
+    ]
+)
+
+
+def may_view_reports(user) -> bool:
+    """Administrators, liaison staff and Standing Committee members see the compliance report."""
+    if scoping.is_admin(user):
+        return True
+    if scoping.is_anonymous(user):
+        return False
+    if user.role == Role.LIAISON_STAFF:
+        return user.organization_id is not None
+    return user.role == Role.COMMITTEE_MEMBER
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the reader narrowed the report to; ``None`` means "all"."""
+
+    level: str | None = None
+    region: int | None = None
+    group: int | None = None
+    compliant: bool | None = None
+    sort: str = ""
+
+    def as_query(self) -> dict:
+        data = {}
+        if self.level:
+            data["level"] = self.level
+        if self.region:
+            data["region"] = self.region
+        if self.group:
+            data["group"] = self.group
+        if self.compliant is not None:
+            data["compliant"] = "yes" if self.compliant else "no"
+        if self.sort:
+            data["sort"] = self.sort
+        return data
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One deputy's line: the quota ``Progress`` plus where the deputy belongs."""
+
+    progress: quotas.Progress
+    level: str
+    level_label: str
+    congress: str
+    region_id: int | None
+    region_name: str
+    group_id: int | None
+    group_name: str
+    voter_report_date: datetime.date | None
+
+    @property
+    def deputy_id(self) -> int:
+        return self.progress.deputy_id
+
+    @property
+    def name(self) -> str:
+        return self.progress.name
+
+    @property
+    def voter_report(self) -> bool:
+        return self.voter_report_date is not None
+
+    @property
+    def compliant(self) -> bool:
+        return self.progress.compliant
+
+    @property
+    def missing(self) -> str:
+        return self.progress.missing_text()
+
+    def as_dict(self) -> dict:
+        """The API row: the progress contract (deputy, name, measures {done, required}, compliant,
+        behind_pace, exempt) plus the report's own columns."""
+        return {
+            **self.progress.as_dict(),
+            "level": self.level,
+            "congress": self.congress,
+            "region": self.region_id,
+            "region_name": self.region_name,
+            "group": self.group_id,
+            "group_name": self.group_name,
+            "voter_report": self.voter_report,
+            "voter_report_date": self.voter_report_date.isoformat() if self.voter_report_date else None,
+        }
+
+
+@dataclass
+class Subtotal:
+    """Sums over some rows: deputies, compliant, exempt and behind deputies, each measure done."""
+
+    key: str
+    label: str
+    deputies: int = 0
+    compliant: int = 0
+    exempt: int = 0
+    behind_pace: int = 0
+    voter_reports: int = 0
+    done: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
+    met: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
+
+    def add(self, row: ReportRow) -> None:
+        p = row.progress
+        self.deputies += 1
+        self.compliant += p.compliant
+        self.exempt += p.exempt
+        self.behind_pace += p.behind_pace
+        self.voter_reports += row.voter_report
+        for name, measure in p.measures().items():
+            self.done[name] += measure.done
+            self.met[name] += measure.met
+
+    @property
+    def not_compliant(self) -> int:
+        return self.deputies - self.compliant
+
+    @property
+    def compliance_rate(self) -> float:
+        """Share of compliant deputies, in percent with one decimal (0 for no deputies)."""
+        return round(100 * self.compliant / self.deputies, 1) if self.deputies else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": str(self.label),
+            "deputies": self.deputies,
+            "compliant": self.compliant,
+            "not_compliant": self.not_compliant,
+            "exempt": self.exempt,
+            "behind_pace": self.behind_pace,
+            "voter_reports": self.voter_reports,
+            "compliance_rate": self.compliance_rate,
+            "done": dict(self.done),
+            "met": dict(self.met),
+        }
+
+
+@dataclass
+class ComplianceReport:
+    year: int
+    as_of: datetime.date | None
+    filters: ReportFilters
+    rows: list[ReportRow]
+    total: Subtotal
+    subtotals: dict[str, list[Subtotal]]
+
+    def rows_by_level(self) -> OrderedDict[str, list[ReportRow]]:
+        levels: OrderedDict[str, list[ReportRow]] = OrderedDict()
+        for row in self.rows:
+            levels.setdefault(row.level, []).append(row)
+        return levels
+
+    def distribution(self, measure: str) -> dict:
+        """How many deputies reached each share of the quota for one measure (for a chart):
+        buckets 0%, 1–49%, 50–99%, ≥100% of what is required; exempt deputies are left out."""
+        buckets = {"zero": 0, "under_half": 0, "over_half": 0, "met": 0}
+        for row in self.rows:
+            if row.progress.exempt:
+                continue
+            m = getattr(row.progress, measure)
+            if m.met:
+                buckets["met"] += 1
+            elif m.done == 0:
+                buckets["zero"] += 1
+            elif 2 * m.done < m.required:
+                buckets["under_half"] += 1
+            else:
+                buckets["over_half"] += 1
+        return buckets
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "filters": self.filters.as_query(),
+            "count": len(self.rows),
+            "total": self.total.as_dict(),
+            "subtotals": {key: [s.as_dict() for s in values] for key, values in self.subtotals.items()},
+            "results": [row.as_dict() for row in self.rows],
+        }
+
+
+# --- Scope ----------------------------------------------------------------------------------------
+
+
+def deputies_for_report(user, year: int) -> QuerySet:
+    """The mandates of the year that this user's report covers (accounts.scoping decides who)."""
+    visible = scoping.deputies_in_jurisdiction(user).values("pk")
+    return quotas.deputies_serving_in_year(year).filter(pk__in=visible)
+
+
+def regions_for_filter(user) -> QuerySet:
+    """The streets and towns this user may narrow the report to."""
+    from deputies.models import Region
+
+    regions = Region.objects.streets_and_towns()
+    if scoping.is_district_wide(user):
+        return regions.order_by("kind", "name")
+    if user.role == Role.LIAISON_STAFF:
+        return scoping.regions_in_jurisdiction(user).streets_and_towns().order_by("kind", "name")
+    linked = scoping.deputies_in_jurisdiction(user)
+    return regions.filter(
+        Q(pk__in=linked.values("constituency__region_id")) | Q(pk__in=linked.values("group__region_id"))
+    ).order_by("kind", "name")
+
+
+def groups_for_filter(user, year: int) -> QuerySet:
+    """The deputy groups of the deputies in the report."""
+    from deputies.models import DeputyGroup
+
+    return (
+        DeputyGroup.objects.filter(pk__in=deputies_for_report(user, year).values("group_id"))
+        .select_related("congress")
+        .order_by("congress__level", "name", "pk")
+    )
+
+
+# --- The report -----------------------------------------------------------------------------------
+
+
+def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> QuerySet:
+    from contacts.models import VoterReport
+    from deputies.models import Region
+
+    year_end = quotas.year_bounds(year)[1]
+    # §三(七): a report to the voters at least once per term: any report from the start of the
+    # deputy's congress term up to the end of the report's year (or as_of).
+    voter_reports = VoterReport.objects.filter(
+        deputy_id=OuterRef("pk"),
+        date__gte=OuterRef("congress__start_date"),
+        date__lte=min(year_end, as_of) if as_of else year_end,
+    ).order_by("-date")
+    region_id = Coalesce("constituency__region_id", "group__region_id", output_field=IntegerField())
+    region_name = Region.objects.filter(pk=OuterRef("r_region_id")).values("name")[:1]
+    deputies = deputies.annotate(r_region_id=region_id).annotate(
+        r_region_name=Coalesce(Subquery(region_name), "congress__region__name"),
+        r_voter_report_date=Subquery(voter_reports.values("date")[:1]),
+    )
+    return quotas.annotate_progress(deputies, year, as_of=as_of)
+
+
+def _filtered(deputies: QuerySet, filters: ReportFilters) -> QuerySet:
+    if filters.level:
+        deputies = deputies.filter(congress__level=filters.level)
+    if filters.region:
+        deputies = deputies.filter(r_region_id=filters.region)
+    if filters.group:
+        deputies = deputies.filter(group_id=filters.group)
+    if filters.compliant is not None:
+        deputies = deputies.filter(q_compliant=filters.compliant)
+    return deputies
+
+
+def _ordering(sort: str) -> tuple[str, ...]:
+    descending = sort.startswith("-")
+    fields = SORT_FIELDS.get(sort.lstrip("-"))
+    if not fields:
+        return DEFAULT_ORDER
+    prefix = "-" if descending else ""
+    return (*(prefix + f for f in fields), "person__name", "pk")
+
+
+def _row(deputy, year: int, as_of: datetime.date | None) -> ReportRow:
+    group = deputy.group
+    return ReportRow(
+        progress=quotas.progress_from_row(deputy, year, as_of=as_of),
+        level=deputy.congress.level,
+        level_label=str(deputy.congress.get_level_display()),
+        congress=deputy.congress.name,
+        region_id=deputy.r_region_id,
+        region_name=deputy.r_region_name or "",
+        group_id=group.pk if group else None,
+        group_name=group.name if group else "",
+        voter_report_date=deputy.r_voter_report_date,
+    )
+
+
+def subtotals_of(rows: list[ReportRow]) -> tuple[Subtotal, dict[str, list[Subtotal]]]:
+    """The report's total and its subtotals by level, by street or town and by deputy group."""
+    total = Subtotal(key="all", label=_("合计"))
+    groups: dict[str, OrderedDict[str, Subtotal]] = {key: OrderedDict() for key in GROUPINGS}
+    for row in rows:
+        total.add(row)
+        keys = {
+            "level": (row.level, row.level_label),
+            "region": (str(row.region_id or ""), row.region_name or _("未设置")),
+            "group": (str(row.group_id or ""), row.group_name or _("未设置")),
+        }
+        for grouping, (key, label) in keys.items():
+            bucket = groups[grouping].get(key)
+            if bucket is None:
+                bucket = groups[grouping][key] = Subtotal(key=key, label=label)
+            bucket.add(row)
+    ordered = {key: sorted(values.values(), key=lambda s: str(s.label)) for key, values in groups.items()}
+    # Levels read district first, then town.
+    ordered["level"] = sorted(groups["level"].values(), key=lambda s: s.key)
+    return total, ordered
+
+
+def compliance_report(
+    *,
+    user,
+    year: int,
+    filters: ReportFilters | None = None,
+    as_of: datetime.date | None = None,
+    deputies: QuerySet | None = None,
+) -> ComplianceReport:
+    """The yearly compliance report as this user may see it: one row per deputy (§三(六), §三(七)).
+
+    One SQL query for the rows whatever their number. ``deputies`` overrides the scope (the
+    management command and snapshots run the whole district).
+    """
+    filters = filters or ReportFilters()
+    scope = deputies if deputies is not None else deputies_for_report(user, year)
+    queryset = _filtered(_annotated(scope, year, as_of), filters)
+    queryset = queryset.select_related("person", "congress", "group").order_by(*_ordering(filters.sort))
+    rows = [_row(deputy, year, as_of) for deputy in queryset]
+    total, subtotals = subtotals_of(rows)
+    return ComplianceReport(
+        year=year, as_of=as_of, filters=filters, rows=rows, total=total, subtotals=subtotals
+    )
