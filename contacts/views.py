@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from accounts import scoping
 from accounts.models import Role
 from deputies.models import Congress, Deputy
-from feedback.models import Opinion
 
 from . import quotas, selectors, services
 from .forms import (
@@ -48,7 +47,6 @@ from .forms import (
 from .models import (
     MeetingState,
     Participation,
-    QuotaPolicy,
     TrainingAttendance,
     TrainingPlan,
     TrainingSession,
@@ -117,22 +115,6 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-def _counted_opinions(user, mandate_ids: list[int], year: int):
-    """The opinions behind the "反映社情民意" number of `contacts.quotas` (thin adapter: quotas has no
-    list selector): received in the year, not awaiting moderation, rejected or merged, naming one of
-    the mandates or recorded by the deputy without naming another deputy."""
-    return (
-        Opinion.objects.filter(
-            received_at__gte=quotas.year_start_instant(year),
-            received_at__lt=quotas.year_start_instant(year + 1),
-        )
-        .exclude(state__in=quotas.OPINION_STATES_NOT_COUNTED)
-        .filter(Q(deputy_id__in=mandate_ids) | Q(deputy__isnull=True, recorded_by=user))
-        .only("id", "content", "state", "received_at", "deputy_id")
-        .order_by("-received_at")
-    )
-
-
 def _list_queryset(queryset):
     """Activities ready for a list: a fixed number of queries whatever the number of rows."""
     return queryset.select_related("constituency__region", "venue").prefetch_related(
@@ -158,27 +140,30 @@ def my_year(request):
     progress = {
         p.deputy_id: p for p in quotas.progress_for_year(year, deputies=Deputy.objects.filter(pk__in=ids))
     }
+    # What counts is the quota module's to say: the rows behind each number come from it.
+    counted = {
+        m.pk: set(quotas.counted_participations(m, year).values_list("activity_id", flat=True))
+        for m in serving
+    }
     rows = defaultdict(list)
-    confirmed_only = set(
-        QuotaPolicy.objects.filter(
-            congress_id__in={m.congress_id for m in serving}, year=year, count_confirmed_only=True
-        ).values_list("congress_id", flat=True)
-    )
     participations = (
         Participation.objects.filter(deputy_id__in=ids, activity__date__year=year)
         .select_related("activity", "activity__constituency")
         .order_by("-activity__date", "-activity_id")
     )
-    congress_of = {m.pk: m.congress_id for m in serving}
     for participation in participations:
-        activity = participation.activity
-        counts = (
-            activity.confirmed_at is not None or congress_of[participation.deputy_id] not in confirmed_only
-        )
         rows[participation.deputy_id].append(
-            {"activity": activity, "people_met": participation.people_met, "counts": counts}
+            {
+                "activity": participation.activity,
+                "people_met": participation.people_met,
+                "counts": participation.activity_id in counted[participation.deputy_id],
+            }
         )
-    opinions = list(_counted_opinions(request.user, ids, year))
+    opinions = list(
+        quotas.counted_opinions(serving, year)
+        .only("id", "content", "state", "received_at", "deputy_id")
+        .order_by("-received_at")
+    )
     sections = []
     for mandate in serving:
         sections.append(
