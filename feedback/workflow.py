@@ -579,6 +579,8 @@ def _effect(transition: Transition, opinion: Opinion, actor: Actor, d: dict, now
                     opinion=op,
                     difficult=d["difficult"],
                     submitted_at=now,
+                    # A confidential opinion is never published, not even as a suggestion's text.
+                    is_public=not op.confidential,
                 )
     elif action == "assign":
         units = d["units"]

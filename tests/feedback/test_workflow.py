@@ -444,3 +444,10 @@ def test_every_action_describes_the_data_it_needs():
         "city",
         "letters",
     }
+
+
+def test_a_confidential_opinion_raised_at_district_level_is_not_published(world):
+    Opinion.objects.filter(pk=world["opinion"].pk).update(confidential=True)
+    opinion = Opinion.objects.get(pk=world["opinion"].pk)
+    workflow.apply_action(opinion=opinion, action="route", actor=world["admin"], data={"level": "district"})
+    assert Suggestion.objects.get(opinion=opinion).is_public is False
