@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from . import deadlines, privacy, workflow
-from .models import Channel, Opinion, OpinionEvent, OpinionState, Suggestion
+from .models import Channel, Opinion, OpinionEvent, Suggestion
 
 
 class RefSerializer(serializers.Serializer):
@@ -200,12 +200,6 @@ class OpinionDetailSerializer(OpinionListSerializer):
         if obj.pk not in cache:
             cache[obj.pk] = privacy.contact_for(self.context["request"].user, obj)
         return cache[obj.pk]
-
-
-class ActionSerializer(serializers.Serializer):
-    """Any workflow action's data: the workflow validates it (`workflow.fields_for(action)`)."""
-
-    expected_state = serializers.ChoiceField(choices=OpinionState.choices, required=False)
 
 
 class PublicOpinionSerializer(serializers.ModelSerializer):

@@ -24,7 +24,7 @@ from deputies.models import Deputy, Organization, Region, RegionKind
 from deputies.validators import is_valid_phone, normalize_phone
 
 from . import abuse, deadlines, routing, workflow
-from .models import Channel, DeadlineKind, Opinion, OpinionPhoto, OpinionState
+from .models import Channel, DeadlineKind, Opinion, OpinionPhoto
 
 CONTENT_MIN = 10
 CONTENT_MAX = 5000
@@ -286,7 +286,3 @@ def rate_opinion(*, opinion: Opinion, rating: str, comment: str = "") -> Opinion
     return workflow.apply_action(
         opinion=opinion, action="rate", actor=None, data={"rating": rating, "comment": comment}
     )
-
-
-def open_states() -> list[str]:
-    return [s for s in OpinionState.values if s not in ("closed", "rejected", "merged")]

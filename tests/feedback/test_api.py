@@ -377,3 +377,22 @@ def test_suggestions_are_public_with_their_deadline_and_constant_queries(citizen
     assert row["deadline_status"] == "on_time"
     hidden = SuggestionFactory(deputy=deputy, is_public=False)
     assert citizen.get(f"/api/v1/suggestions/{hidden.pk}/").status_code == 404
+
+
+def test_photos_can_be_sent_with_a_multipart_submission(citizen, yueyang_community, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 120, 10)).save(out, format="PNG")
+    photo = SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+    response = citizen.post(URL, {"content": TEXT, "region": yueyang_community.pk, "photos": [photo]})
+    assert response.status_code == 201
+    assert Opinion.objects.get().photos.count() == 1
+    bad = SimpleUploadedFile("evil.png", b"<?php echo 1; ?>", content_type="image/png")
+    response = citizen.post(URL, {"content": TEXT + "二", "region": yueyang_community.pk, "photos": [bad]})
+    assert response.status_code == 400
+    assert "photos" in response.json()
