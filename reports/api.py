@@ -1,7 +1,89 @@
-"""API v1 endpoints of this app."""
+"""API v1 of the reports: `GET /api/v1/reports/compliance/?year=YYYY[&format=json|csv|xlsx]`.
+
+Rows carry `deputy` (id), `name` and the measures of the progress contract (each of
+`constituency_contacts`, `centralized_contacts`, `people_reached`, `opinions_reflected` as
+`{done, required}`, plus `compliant`, `behind_pace`, `exempt`), scoped like the report page:
+administrators the district, liaison staff their street or town, committee members their linked
+deputies; anyone else 403. A street, town or group outside the caller's jurisdiction → 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .forms import parse_filters, parse_year
+from .views import file_response
 
 urlpatterns = []
 
 
+class CanViewReports(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return selectors.may_view_reports(request.user)
+
+
+class FilesAreNotRenderers(DefaultContentNegotiation):
+    """`?format=csv|xlsx` names a file this view builds itself, not a DRF renderer: answer with JSON
+    negotiation and let the view return the file."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        renderer = renderers[0]
+        return renderer, renderer.media_type
+
+
+class ComplianceReportView(APIView):
+    """The yearly compliance report (§三(六), §三(七))."""
+
+    permission_classes = [permissions.IsAuthenticated, CanViewReports]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FilesAreNotRenderers
+
+    @extend_schema(
+        summary="年度代表履职情况报表",
+        tags=["reports"],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认今年"),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"], description="默认 json"
+            ),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=["district", "town"]),
+            OpenApiParameter("region", OpenApiTypes.INT, description="街道或镇"),
+            OpenApiParameter("group", OpenApiTypes.INT, description="代表小组"),
+            OpenApiParameter("compliant", OpenApiTypes.STR, enum=["yes", "no"]),
+            OpenApiParameter("sort", OpenApiTypes.STR, description="排序字段，前加 - 为倒序"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        params = request.query_params
+        try:
+            year = parse_year(params.get("year"))
+            filters = parse_filters(params, user=request.user, year=year)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        report = selectors.compliance_report(user=request.user, year=year, filters=filters)
+        fmt = params.get("format") or "json"
+        if fmt in ("csv", "xlsx"):
+            return file_response(report, fmt)
+        if fmt != "json":
+            raise ValidationError({"format": ["json, csv, xlsx"]})
+        return Response(report.as_dict())
+
+
+urlpatterns = [
+    path("reports/compliance/", ComplianceReportView.as_view(), name="api-compliance-report"),
+]
+
+
 def register(router):
-    """Add this app's viewsets to the v1 router."""
+    """Add this app's viewsets to the v1 router (the report is a plain view in `urlpatterns`)."""

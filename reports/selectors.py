@@ -60,6 +60,12 @@ def may_view_reports(user) -> bool:
     return user.role == Role.COMMITTEE_MEMBER
 
 
+def level_choices() -> list[tuple[str, str]]:
+    from deputies.models import Level
+
+    return list(Level.choices)
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     """What the reader narrowed the report to; ``None`` means "all"."""

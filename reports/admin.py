@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import ComplianceSnapshot, Export
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "year", "format", "requested_by", "state", "progress", "rows", "created_at"]
+    list_filter = ["state", "format", "year"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [f.name for f in Export._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ComplianceSnapshot)
+class ComplianceSnapshotAdmin(admin.ModelAdmin):
+    """Snapshots are the report as submitted: read-only."""
+
+    list_display = ["year", "created_at", "created_by"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["year", "closed_year", "rows", "total", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,180 @@
+"""The compliance report as files: CSV (UTF-8 with BOM, streamed), XLSX (openpyxl) and JSON.
+
+The same columns in every format; headers are Chinese through gettext. Each writer takes a
+:class:`reports.selectors.ComplianceReport` and issues no query.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .selectors import ComplianceReport, ReportRow
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+FORMATS = tuple(CONTENT_TYPES)
+BOM = "\ufeff"
+
+
+def _yes_no(value: bool) -> str:
+    return _("是") if value else _("否")
+
+
+def columns() -> list[tuple[str, int, Callable[[ReportRow], object]]]:
+    """(header, width in characters, value of a row) for every column, in order."""
+    p = lambda row: row.progress  # noqa: E731
+    return [
+        (_("代表"), 12, lambda r: r.name),
+        (_("层级"), 6, lambda r: r.level_label),
+        (_("街道、镇"), 12, lambda r: r.region_name),
+        (_("代表小组"), 20, lambda r: r.group_name),
+        (_("进选区联系（次）"), 10, lambda r: p(r).constituency_contacts.done),
+        (_("应达（次）"), 8, lambda r: p(r).constituency_contacts.required),
+        (_("集中联系选区（次）"), 10, lambda r: p(r).centralized_contacts.done),
+        (_("应达（次）"), 8, lambda r: p(r).centralized_contacts.required),
+        (_("联系群众（人次）"), 10, lambda r: p(r).people_reached.done),
+        (_("应达（人次）"), 8, lambda r: p(r).people_reached.required),
+        (_("反映社情民意（次）"), 10, lambda r: p(r).opinions_reflected.done),
+        (_("应达（次）"), 8, lambda r: p(r).opinions_reflected.required),
+        (
+            _("本届向选民报告履职"),
+            12,
+            lambda r: r.voter_report_date.isoformat() if r.voter_report_date else _("否"),
+        ),
+        (_("免除"), 6, lambda r: _yes_no(p(r).exempt)),
+        (_("是否达标"), 8, lambda r: _yes_no(p(r).compliant)),
+        (_("进度落后"), 8, lambda r: _yes_no(p(r).behind_pace)),
+        (_("尚缺"), 40, lambda r: r.missing),
+    ]
+
+
+def headers() -> list[str]:
+    return [header for header, _width, _value in columns()]
+
+
+def values(row: ReportRow, cols=None) -> list:
+    return [value(row) for _header, _width, value in cols or columns()]
+
+
+def filename(report: ComplianceReport, fmt: str) -> str:
+    return f"compliance-{report.year}.{fmt}"
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(report: ComplianceReport, *, on_row: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The CSV text line by line, starting with a byte-order mark so that spreadsheet programs read
+    the Chinese as UTF-8."""
+    writer = csv.writer(_Echo())
+    cols = columns()
+    yield BOM + writer.writerow(headers())
+    for index, row in enumerate(report.rows, start=1):
+        yield writer.writerow(values(row, cols))
+        if on_row:
+            on_row(index)
+
+
+def csv_bytes(report: ComplianceReport, **kwargs) -> bytes:
+    return "".join(csv_lines(report, **kwargs)).encode("utf-8")
+
+
+# --- XLSX -----------------------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="A8151D")
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _sheet(workbook: Workbook, title: str, rows: Iterable[ReportRow], cols, on_row=None, counter=None):
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([header for header, _w, _v in cols])
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+    sheet.row_dimensions[1].height = 32
+    for row in rows:
+        sheet.append(values(row, cols))
+        if on_row and counter is not None:
+            counter[0] += 1
+            on_row(counter[0])
+    for index, (_header, width, _value) in enumerate(cols, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 4
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(sheet.max_row, 1)}"
+    return sheet
+
+
+def write_xlsx(report: ComplianceReport, stream, *, on_row: Callable[[int], None] | None = None) -> None:
+    """A workbook with a sheet per level (区级代表, 镇级代表) and a summary sheet of subtotals."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    cols = columns()
+    counter = [0]
+    by_level = report.rows_by_level()
+    if not by_level:
+        _sheet(workbook, _("代表"), [], cols)
+    for rows in by_level.values():
+        title = _("%(level)s代表") % {"level": rows[0].level_label}
+        _sheet(workbook, title, rows, cols, on_row, counter)
+
+    summary = workbook.create_sheet(title=_("汇总"))
+    summary_headers = [_("分组"), _("名称"), _("代表人数"), _("达标人数"), _("达标率（%）"), _("免除人数")]
+    summary.append(summary_headers)
+    for cell in summary[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+    labels = {"level": _("层级"), "region": _("街道、镇"), "group": _("代表小组")}
+    for grouping, subtotals in report.subtotals.items():
+        for s in subtotals:
+            summary.append(
+                [labels[grouping], str(s.label), s.deputies, s.compliant, s.compliance_rate, s.exempt]
+            )
+    t = report.total
+    summary.append([_("合计"), "", t.deputies, t.compliant, t.compliance_rate, t.exempt])
+    for index, width in enumerate([10, 24, 10, 10, 12, 10], start=1):
+        summary.column_dimensions[get_column_letter(index)].width = width
+    summary.freeze_panes = "A2"
+    summary.auto_filter.ref = f"A1:F{summary.max_row}"
+    workbook.save(stream)
+
+
+def xlsx_bytes(report: ComplianceReport, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer, **kwargs)
+    return buffer.getvalue()
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+
+def json_bytes(report: ComplianceReport, **_kwargs) -> bytes:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+WRITERS = {"csv": csv_bytes, "xlsx": xlsx_bytes, "json": json_bytes}
+
+
+def render(report: ComplianceReport, fmt: str, **kwargs) -> bytes:
+    """The whole file in one format (for the command and the background export)."""
+    return WRITERS[fmt](report, **kwargs)

@@ -1,0 +1,70 @@
+"""Parsing the report's query parameters (year, level, street or town, group, compliant, sort).
+
+A street, town or group outside the reader's jurisdiction is answered with 404, like any other
+object the reader may not see.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import Level
+
+from .selectors import SORT_FIELDS, ReportFilters, groups_for_filter, regions_for_filter
+
+FIRST_YEAR = 2000
+
+
+def parse_year(value: str | None) -> int:
+    this_year = timezone.localdate().year
+    if not value:
+        return this_year
+    try:
+        year = int(value)
+    except ValueError as exc:
+        raise ValidationError({"year": _("年度应为四位数字。")}) from exc
+    if not FIRST_YEAR <= year <= this_year + 1:
+        raise ValidationError({"year": _("年度应为四位数字。")})
+    return year
+
+
+def _int_or_404(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def parse_filters(params, *, user, year: int, regions=None, groups=None) -> ReportFilters:
+    """Filters from a query dict. `regions` and `groups` (the reader's choices, if already loaded)
+    save a query each; otherwise the choice is checked with one query."""
+    level = params.get("level") or None
+    if level and level not in Level.values:
+        raise ValidationError({"level": _("层级无效。")})
+    region = group = None
+    if params.get("region"):
+        region = _int_or_404(params["region"])
+        allowed = (
+            {r.pk for r in regions}
+            if regions is not None
+            else set(regions_for_filter(user).filter(pk=region).values_list("pk", flat=True))
+        )
+        if region not in allowed:
+            raise Http404
+    if params.get("group"):
+        group = _int_or_404(params["group"])
+        allowed = (
+            {g.pk for g in groups}
+            if groups is not None
+            else set(groups_for_filter(user, year).filter(pk=group).values_list("pk", flat=True))
+        )
+        if group not in allowed:
+            raise Http404
+    compliant = {"yes": True, "no": False}.get(params.get("compliant") or "")
+    sort = params.get("sort") or ""
+    if sort.lstrip("-") not in SORT_FIELDS:
+        sort = ""
+    return ReportFilters(level=level, region=region, group=group, compliant=compliant, sort=sort)

@@ -1,0 +1,162 @@
+"""Report pages: the yearly compliance report with its exports, and background export status."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import exports, selectors, services
+from .forms import parse_filters, parse_year
+from .models import Export
+from .selectors import MEASURES, ComplianceReport
+
+YEARS_SHOWN = 5
+
+
+def file_response(report: ComplianceReport, fmt: str) -> HttpResponse:
+    """The report as a download: CSV streamed line by line, XLSX and JSON in one piece."""
+    name = exports.filename(report, fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_lines(report), content_type=exports.CONTENT_TYPES["csv"])
+    else:
+        response = HttpResponse(exports.render(report, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _require_reader(user) -> None:
+    if not selectors.may_view_reports(user):
+        raise PermissionDenied(_("您没有查看履职报表的权限。"))
+
+
+def _sort_links(filters, year: int) -> dict[str, str]:
+    """For each sortable column, the query string that sorts by it (again: reversed)."""
+    base = {"year": year, **filters.as_query()}
+    links = {}
+    for key in selectors.SORT_FIELDS:
+        sort = f"-{key}" if filters.sort == key else key
+        links[key] = "?" + urlencode({**base, "sort": sort})
+    return links
+
+
+def _chart_data(report: ComplianceReport) -> dict:
+    measure_labels = {
+        "constituency_contacts": _("进选区联系"),
+        "centralized_contacts": _("集中联系选区"),
+        "people_reached": _("联系群众人次"),
+        "opinions_reflected": _("反映社情民意"),
+    }
+    regions = report.subtotals["region"]
+    return {
+        "regions": {
+            "labels": [str(s.label) for s in regions],
+            "compliant": [s.compliant for s in regions],
+            "not_compliant": [s.not_compliant for s in regions],
+            "labels_compliant": _("达标"),
+            "labels_not_compliant": _("未达标"),
+        },
+        "measures": {
+            "labels": [str(measure_labels[m]) for m in MEASURES],
+            "buckets": [
+                {"key": key, "label": label, "data": [report.distribution(m)[key] for m in MEASURES]}
+                for key, label in (
+                    ("zero", _("未开展")),
+                    ("under_half", _("不足一半")),
+                    ("over_half", _("过半未达标")),
+                    ("met", _("已达标")),
+                )
+            ],
+        },
+    }
+
+
+@login_required
+def compliance(request):
+    """GET reports/compliance/?year=YYYY[&level=&region=&group=&compliant=&sort=][&format=csv|xlsx|json]"""
+    user = request.user
+    _require_reader(user)
+    try:
+        year = parse_year(request.GET.get("year"))
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    regions = list(selectors.regions_for_filter(user))
+    groups = list(selectors.groups_for_filter(user, year))
+    try:
+        filters = parse_filters(request.GET, user=user, year=year, regions=regions, groups=groups)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    report = selectors.compliance_report(user=user, year=year, filters=filters)
+    fmt = request.GET.get("format")
+    if fmt in exports.FORMATS:
+        return file_response(report, fmt)
+    this_year = timezone.localdate().year
+    query = {"year": year, **filters.as_query()}
+    context = {
+        "report": report,
+        "year": year,
+        "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
+        "filters": filters,
+        "regions": regions,
+        "groups": groups,
+        "levels": selectors.level_choices(),
+        "sort_links": _sort_links(filters, year),
+        "export_query": urlencode(query),
+        "chart_data": _chart_data(report),
+        "groupings": selectors.GROUPINGS,
+        "formats": exports.FORMATS,
+    }
+    return render(request, "reports/compliance.html", context)
+
+
+@login_required
+@require_POST
+def export_create(request):
+    """Queue a background export of the report with the current filters."""
+    user = request.user
+    _require_reader(user)
+    try:
+        year = parse_year(request.POST.get("year"))
+        filters = parse_filters(request.POST, user=user, year=year)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    fmt = request.POST.get("format")
+    if fmt not in exports.FORMATS:
+        return HttpResponseBadRequest(_("导出格式无效。"))
+    export = services.request_export(user=user, year=year, filters=filters, fmt=fmt)
+    return redirect("reports:export_detail", pk=export.pk)
+
+
+def _own_export(request, pk: int) -> Export:
+    return get_object_or_404(Export, pk=pk, requested_by=request.user)
+
+
+@login_required
+def export_detail(request, pk: int):
+    export = _own_export(request, pk)
+    return render(request, "reports/export_detail.html", {"export": export})
+
+
+@login_required
+def export_status(request, pk: int):
+    """The progress fragment the export page polls with htmx until the file is ready."""
+    export = _own_export(request, pk)
+    return render(request, "reports/_export_status.html", {"export": export})
+
+
+@login_required
+def export_download(request, pk: int):
+    export = _own_export(request, pk)
+    if not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"compliance-{export.year}.{export.format}",
+        content_type=exports.CONTENT_TYPES[export.format],
+    )
