@@ -20,6 +20,12 @@ TODAY = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos go to a temporary folder, not the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def frozen_today():
     with time_machine.travel(TODAY, tick=False):
         yield

@@ -6,6 +6,12 @@ from PIL import Image
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos go to a temporary folder, not the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def login_in_browser(page, username, password="correct horse battery staple"):
     # conftest's helper clicks the first submit button, which on a phone is the collapsed
     # navigation's language switch: submit the login form itself.
