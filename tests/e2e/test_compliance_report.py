@@ -1,0 +1,55 @@
+"""An administrator opens the compliance report, filters to a town and downloads the XLSX."""
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.reports.factories import build_world
+from tests.reports.reference import expected_rows
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def login_in_browser(page, username, password="correct horse battery staple"):
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_an_administrator_filters_the_report_to_a_town_and_downloads_the_xlsx(
+    page, admin_user, district_congress, town_congress, yueyang, yongfeng, sijing, tmp_path
+):
+    build_world(
+        district_congress=district_congress,
+        town_congress=town_congress,
+        regions=[yueyang, yongfeng, sijing],
+        deputies=24,
+    )
+    in_sijing = {v["name"] for v in expected_rows(2026).values() if v["region"] == sijing.pk}
+    login_in_browser(page, admin_user.username)
+
+    page.goto(f"{page.base_url}/reports/compliance/?year=2026")
+    assert page.get_by_role("heading", name="2026年度代表履职情况报表").is_visible()
+    assert page.locator("#report-table tbody tr").count() == len(expected_rows(2026))
+    page.wait_for_function("document.querySelector('#chart-regions') && Chart.getChart('chart-regions')")
+
+    page.select_option("#f-region", label="泗泾镇")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(f"**region={sijing.pk}**")
+    assert page.locator("#report-table tbody tr").count() == len(in_sijing)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel 表格").click()
+    download = download_info.value
+    assert download.suggested_filename == "compliance-2026.xlsx"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+
+    workbook = load_workbook(target)
+    names = set()
+    for title in ("区级代表", "镇级代表"):
+        rows = list(workbook[title].iter_rows(min_row=2, values_only=True))
+        assert {row[2] for row in rows} == {"泗泾镇"}
+        names |= {row[0] for row in rows}
+    assert names == in_sijing
