@@ -68,4 +68,4 @@ def login_in_browser(page, username, password="correct horse battery staple"):
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
