@@ -80,6 +80,13 @@ def test_a_form_addressed_to_a_deputy_names_the_deputy_and_preselects_their_stre
     assert f'<option value="{deputy.constituency.region_id}" selected>' in page
 
 
+def test_a_form_for_a_place_preselects_its_street_and_committee(citizen, yueyang_community):
+    page = citizen.get(reverse("feedback:submit"), {"region": yueyang_community.pk}).content.decode()
+
+    assert f'<option value="{yueyang_community.parent_id}" selected>' in page
+    assert f'<option value="{yueyang_community.pk}" selected>' in page
+
+
 def test_a_citizen_submits_and_sees_the_tracking_code(citizen, deputy, yueyang_community, yueyang_committee):
     photo = SimpleUploadedFile("lamp.png", png_bytes(), content_type="image/png")
     data = form_data(
@@ -362,11 +369,25 @@ def test_a_fed_back_opinion_shows_the_reply_and_can_be_rated_once(
     assert 'value="satisfied"' not in page
 
 
+def test_a_dissatisfied_citizen_sends_it_back_to_the_street_queue(
+    citizen, login, opinion, street_staff, handling_unit, handling_unit_staff, deputy_user
+):
+    opinion = _fed_back(opinion, street_staff, handling_unit, handling_unit_staff, deputy_user)
+
+    citizen.post(reverse("feedback:track", args=[opinion.tracking_code]), {"rating": "dissatisfied"})
+
+    opinion.refresh_from_db()
+    assert opinion.state == OpinionState.VERIFYING
+    queue = login(street_staff).get(reverse("feedback:queue"), {"state": "verifying"}).content.decode()
+    assert reverse("feedback:detail", args=[opinion.pk]) in queue
+
+
 def test_a_rating_before_feedback_is_refused(citizen, opinion):
     response = citizen.post(reverse("feedback:track", args=[opinion.tracking_code]), {"rating": "satisfied"})
 
     opinion.refresh_from_db()
-    assert response.status_code in (403, 409)
+    assert response.status_code == 409
+    assert "暂时不能评价" in response.content.decode()
     assert opinion.rating == ""
 
 
