@@ -11,11 +11,12 @@ from playwright.sync_api import expect
 
 from feedback.models import ContactView, Opinion, OpinionState
 
+from .conftest import login_in_browser
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The phone-sized form, kept for a human to look at (/tmp/h5-form.png here).
 SCREENSHOT = Path(tempfile.gettempdir()) / "h5-form.png"
-PASSWORD = "correct horse battery staple"
 
 
 def _staff_page(browser, live_server, username):
@@ -23,11 +24,7 @@ def _staff_page(browser, live_server, username):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
-    # Not `login_in_browser`: its `button[type=submit]` also matches the header's language switch.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
+    login_in_browser(page, username)
     page.wait_for_url(f"{live_server.url}/")
     return page
 
