@@ -1,7 +1,7 @@
 """Opinions (社情民意), their append-only timeline, handling assignments, suggestions and motions,
 and the working-day calendar (§四, R-OP-1…5).
 
-Only `feedback/workflow.py` writes `Opinion.state`.
+Only `feedback.workflow` (the package `feedback/workflow/`) writes `Opinion.state`.
 """
 
 import secrets
