@@ -259,6 +259,18 @@ def test_demo_accounts_are_refused_when_not_allowed_but_the_registry_is_still_se
     assert not User.objects.filter(username__in=demo.DEMO_USERNAMES).exists()
     assert Deputy.objects.count() >= 80
     assert Organization.objects.filter(name="岳阳街道人大工委").exists()
+    assert "请停用" not in err
+
+
+@pytest.mark.django_db
+def test_a_site_that_refuses_demo_accounts_is_warned_about_existing_ones(settings, monkeypatch):
+    monkeypatch.setattr(APP_SEEDERS, ())
+    settings.ALLOW_DEMO_ACCOUNTS = True
+    seed_demo()
+    settings.ALLOW_DEMO_ACCOUNTS = False
+    _, err = seed_demo()
+    assert "请停用" in err
+    assert "demo-admin" in err
 
 
 @pytest.mark.django_db

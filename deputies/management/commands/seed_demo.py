@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.models import User
 from deputies import demo
 
 # Other apps add their own demo data (activities, opinions) through a `demo.seed(today=, stdout=)`
@@ -49,6 +50,19 @@ class Command(BaseCommand):
                     "default when DEBUG is off). The registry demo data was loaded."
                 )
             )
+            existing = list(
+                User.objects.filter(username__in=demo.DEMO_USERNAMES, is_active=True)
+                .order_by("username")
+                .values_list("username", flat=True)
+            )
+            if existing:
+                self.stderr.write(
+                    self.style.ERROR(
+                        f"注意：本站点已有使用公开密码的演示账户，请停用：{', '.join(existing)} / "
+                        f"Warning: demo accounts with the published password exist here; deactivate them: "
+                        f"{', '.join(existing)}"
+                    )
+                )
         else:
             self.stdout.write(
                 f"演示账户（密码 {demo.DEMO_PASSWORD}） / Demo accounts (password {demo.DEMO_PASSWORD}): "
