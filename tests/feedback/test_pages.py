@@ -259,6 +259,22 @@ def test_the_deputy_qr_code_is_an_svg_of_the_form_addressed_to_them(citizen, dep
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<?xml")
     assert qrcodes.qr_svg(f"http://testserver/opinions/new/?deputy={deputy.pk}") == response.content
+    png = citizen.get(reverse("feedback:deputy_qr_png", args=[deputy.pk]))
+    assert png["Content-Type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_the_qr_code_uses_the_configured_public_address(citizen, deputy, settings):
+    from feedback import qrcodes
+
+    settings.PUBLIC_BASE_URL = "https://rd.songjiang.gov.cn/"
+
+    response = citizen.get(reverse("feedback:deputy_qr", args=[deputy.pk]))
+
+    url = f"https://rd.songjiang.gov.cn/opinions/new/?deputy={deputy.pk}"
+    assert url in response.content.decode()
+    svg = citizen.get(reverse("feedback:deputy_qr_svg", args=[deputy.pk])).content
+    assert svg == qrcodes.qr_svg(url)
 
 
 def test_the_printable_qr_page_shows_the_deputy_and_instructions(citizen, deputy):
