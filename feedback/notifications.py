@@ -1,9 +1,14 @@
-"""Who hears about each transition: whoever must act next (in-app inbox, e-mail where known).
+"""Who hears about each transition: whoever must act next (in-app inbox, e-mail where known), and
+the citizen when there is something to tell them (a direct answer, the feedback, a non-acceptance
+notice): a text message to the mobile number they left, only with their consent and never with
+anything but the public words and the tracking code.
 
 Exactly once per event and recipient: the notification key is `opinion-event:<event>:<user>`.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -14,6 +19,10 @@ from accounts.notify import notify
 from .models import Opinion, OpinionEvent, OpinionState
 
 S = OpinionState
+_MOBILE = re.compile(r"1[3-9]\d{9}$")
+# Transitions the citizen is told about by text message (the tracking page shows all of them).
+SUBMITTER_NOTICES = ("answer", "feedback", "reject")
+SMS_TEXT_LIMIT = 140
 
 
 def opinion_url(opinion: Opinion) -> str:
@@ -78,6 +87,7 @@ def notify_event(event_id: int) -> int:
     if event is None:
         return 0
     opinion = event.opinion
+    notify_submitter(event)
     state_label = S(event.to_state).label
     title = _("社情民意 #%(id)s：%(state)s") % {"id": opinion.pk, "state": state_label}
     body = opinion.content[:140]
@@ -97,3 +107,24 @@ def notify_event(event_id: int) -> int:
         ):
             sent += 1
     return sent
+
+
+def notify_submitter(event: OpinionEvent) -> bool:
+    """Text the citizen the public words of an answer, a feedback or a non-acceptance notice."""
+    from accounts.sms import send_sms
+
+    opinion = event.opinion
+    if event.action not in SUBMITTER_NOTICES or not opinion.consent:
+        return False
+    digits = re.sub(r"\D", "", opinion.submitter_phone or "")[-11:]
+    if not _MOBILE.match(digits):
+        return False
+    text = _("【松江人大】您反映的意见（查询码%(code)s）%(state)s：%(note)s") % {
+        "code": opinion.tracking_code,
+        "state": S(event.to_state).label,
+        "note": event.public_note,
+    }
+    if len(text) > SMS_TEXT_LIMIT:
+        text = text[: SMS_TEXT_LIMIT - 1] + "…"
+    send_sms(phone=digits, text=text)
+    return True

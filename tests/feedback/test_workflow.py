@@ -451,3 +451,32 @@ def test_a_confidential_opinion_raised_at_district_level_is_not_published(world)
     opinion = Opinion.objects.get(pk=world["opinion"].pk)
     workflow.apply_action(opinion=opinion, action="route", actor=world["admin"], data={"level": "district"})
     assert Suggestion.objects.get(opinion=opinion).is_public is False
+
+
+def test_the_citizen_is_texted_the_non_acceptance_notice_with_the_tracking_code(
+    world, django_capture_on_commit_callbacks
+):
+    from accounts.sms import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        opinion = workflow.apply_action(
+            opinion=world["opinion"], action="reject", actor=world["admin"], data={"reason": "advertising"}
+        )
+    (message,) = LocmemSmsBackend.outbox
+    assert message.phone == "13812345678"
+    assert opinion.tracking_code in message.text and "广告" in message.text
+    assert "张三" not in message.text
+
+
+def test_without_consent_the_citizen_is_not_texted(world, django_capture_on_commit_callbacks):
+    from accounts.sms import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    Opinion.objects.filter(pk=world["opinion"].pk).update(consent=False)
+    opinion = Opinion.objects.get(pk=world["opinion"].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply_action(
+            opinion=opinion, action="answer", actor=world["admin"], data={"public_note": "已答复"}
+        )
+    assert LocmemSmsBackend.outbox == []
