@@ -266,6 +266,8 @@ class TrackLookupForm(BootstrapMixin, forms.Form):
 class QueueFilterForm(BootstrapMixin, forms.Form):
     """Filters of the work queues; every field optional."""
 
+    ALL_STATES = "all"
+
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("状态"), required=False)
     level = forms.ChoiceField(label=_("层级"), required=False)
@@ -279,17 +281,27 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("全部状态")), *OpinionState.choices]
+        # Blank means "still open", what a work queue is for; "all" includes closed ones.
+        self.fields["state"].choices = [
+            ("", _("未办结")),
+            (self.ALL_STATES, _("全部状态")),
+            *OpinionState.choices,
+        ]
         self.fields["level"].choices = [("", _("全部层级")), *RouteLevel.choices]
         self.fields["region"].queryset = street_and_town_choices()
         self._style_widgets()
 
+    @property
+    def open_only(self) -> bool:
+        return not (self.is_valid() and self.cleaned_data["state"])
+
     def filters(self) -> dict:
+        """Keyword arguments for `selectors.queue_for`."""
         if not self.is_valid():
             return {"state": "", "level": "", "region": None, "channel": "", "overdue": None, "q": ""}
         data = self.cleaned_data
         return {
-            "state": data["state"],
+            "state": "" if data["state"] == self.ALL_STATES else data["state"],
             "level": data["level"],
             "region": data["region"],
             "channel": data["channel"],

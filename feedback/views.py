@@ -313,6 +313,8 @@ def queue(request):
     _require_queue_user(request.user)
     form = f.QueueFilterForm(request.GET or None)
     opinions = selectors.queue_for(request.user, **form.filters())
+    if form.open_only:
+        opinions = opinions.open()
     page = Paginator(opinions, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(opinion, deadlines.deadline_status(opinion, now)) for opinion in page.object_list]

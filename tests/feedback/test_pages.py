@@ -615,11 +615,14 @@ def test_queue_filters_by_state_and_overdue_and_searches(login, street_staff, yu
     )
     client = login(street_staff)
 
+    closed = OpinionFactory(content="早已办结的意见内容", region=yueyang, state=OpinionState.CLOSED)
+
     def shown(**params):
         page = client.get(reverse("feedback:queue"), params).content.decode()
-        return {o.pk for o in (lamp, late) if reverse("feedback:detail", args=[o.pk]) in page}
+        return {o.pk for o in (lamp, late, closed) if reverse("feedback:detail", args=[o.pk]) in page}
 
-    assert shown() == {lamp.pk, late.pk}
+    assert shown() == {lamp.pk, late.pk}  # a work queue shows what is still open
+    assert shown(state="all") == {lamp.pk, late.pk, closed.pk}
     assert shown(state="verifying") == {late.pk}
     assert shown(overdue="on") == {late.pk}
     assert shown(q="路灯") == {lamp.pk}
