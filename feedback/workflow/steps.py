@@ -139,8 +139,13 @@ def clean_data(transition: Transition, opinion: Opinion, actor: Actor, data: dic
         out["text"] = _text(data, "text", required=True, errors=errors)
         unit_id = _id(data.get("unit"))
         open_assignments = opinion.assignments.filter(replied_at__isnull=True)
+        # A unit answers for itself; only the body the opinion is with (or an administrator)
+        # records a reply on a unit's behalf, e.g. one that came on paper.
+        records_for_others = actor.is_admin or (actor.is_liaison and opinion.organization_id == actor.org_id)
         if actor.has_open_assignment(opinion) and unit_id in (None, actor.org_id):
             out["assignment"] = open_assignments.get(organization_id=actor.org_id)
+        elif not records_for_others:
+            errors["unit"] = _("只能答复本单位承办的事项。")
         else:
             assignment = open_assignments.filter(organization_id=unit_id).first() if unit_id else None
             if assignment is None:

@@ -480,3 +480,22 @@ def test_without_consent_the_citizen_is_not_texted(world, django_capture_on_comm
             opinion=opinion, action="answer", actor=world["admin"], data={"public_note": "已答复"}
         )
     assert LocmemSmsBackend.outbox == []
+
+
+def test_a_unit_cannot_reply_on_behalf_of_another_unit(world, other_unit):
+    opinion = bring_to(S.ROUTED, world)
+    opinion = workflow.apply_action(
+        opinion=opinion,
+        action="assign",
+        actor=world["admin"],
+        data={"units": [world["unit"].pk, other_unit.pk]},
+    )
+    with pytest.raises(ValidationError) as caught:
+        workflow.apply_action(
+            opinion=opinion,
+            action="reply",
+            actor=world["personas"]["frank"],
+            data={"outcome": "solved", "text": "替别人答复", "unit": other_unit.pk},
+        )
+    assert "unit" in caught.value.message_dict
+    assert not opinion.assignments.filter(organization=other_unit, replied_at__isnull=False).exists()
