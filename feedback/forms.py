@@ -110,6 +110,11 @@ class OpinionForm(BootstrapMixin, forms.Form):
         max_length=CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("请写明事情经过、地点和您的诉求，10至5000字。"),
+        error_messages={
+            "required": _("请填写您的意见或建议。"),
+            "min_length": _("内容至少%(limit_value)d个字，目前只有%(show_value)d个字。"),
+            "max_length": _("内容不能超过%(limit_value)d个字，目前有%(show_value)d个字。"),
+        },
     )
     category = forms.ChoiceField(label=_("类别"), required=False)
     street = forms.ModelChoiceField(
@@ -215,6 +220,7 @@ class RecordedOpinionForm(OpinionForm):
         min_length=CONTENT_MIN,
         max_length=CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages=OpinionForm.base_fields["content"].error_messages,
     )
     consent = forms.BooleanField(label=_("群众同意使用其联系方式"), required=False)
     confidential = forms.BooleanField(label=_("群众要求保密"), required=False)

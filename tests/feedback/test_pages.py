@@ -134,6 +134,12 @@ def test_an_invalid_submission_keeps_everything_typed(citizen, yueyang_community
     assert f'<option value="{yueyang_community.pk}" selected>' in page
 
 
+def test_too_short_content_is_explained_in_plain_words(citizen, yueyang_community):
+    response = citizen.post(reverse("feedback:submit"), form_data(yueyang_community, content="路灯坏了"))
+
+    assert "内容至少10个字，目前只有4个字。" in response.content.decode()
+
+
 def test_a_file_that_is_not_a_picture_is_refused_on_the_photo_field(citizen, yueyang_community):
     fake = SimpleUploadedFile("lamp.jpg", b"not really a picture", content_type="image/jpeg")
 
