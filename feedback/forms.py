@@ -226,9 +226,10 @@ class RecordedOpinionForm(OpinionForm):
     confidential = forms.BooleanField(label=_("群众要求保密"), required=False)
     field_order = ["channel", "deputy", "activity", "content", "category", "street", "committee"]
 
-    def __init__(self, *args, activity_queryset=None, **kwargs):
+    def __init__(self, *args, activity_queryset=None, deputy_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["website"]
+        self.fields["deputy"].required = deputy_required
         self.fields["deputy"].label_from_instance = lambda d: f"{d.person.name}（{d.congress.name}）"
         if activity_queryset is not None:
             self.fields["activity"] = forms.ModelChoiceField(

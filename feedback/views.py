@@ -142,11 +142,12 @@ def submitted(request, code):
 
 
 def _recordable_deputies(user):
+    """A deputy's own serving mandates; for staff, the serving deputies in their jurisdiction."""
     if scoping.role_of(user) == Role.DEPUTY:
         deputies = Deputy.objects.filter(pk__in=scoping.own_deputy_ids(user))
     else:
         deputies = scoping.deputies_in_jurisdiction(user)
-    return deputies.select_related("person", "congress")
+    return deputies.serving().select_related("person", "congress").order_by("person__name", "id")
 
 
 def _activity_queryset(user):
@@ -165,9 +166,12 @@ def record(request):
     if scoping.role_of(request.user) not in RECORDING_ROLES:
         raise PermissionDenied
     deputies = _recordable_deputies(request.user)
+    is_deputy = scoping.role_of(request.user) == Role.DEPUTY
     kwargs = {
         "deputy_queryset": deputies,
         "activity_queryset": _activity_queryset(request.user),
+        # A deputy records in their own name, so the opinion lands in their own inbox.
+        "deputy_required": is_deputy,
     }
     status = 200
     if request.method == "POST":
@@ -182,7 +186,10 @@ def record(request):
                     request,
                     _("意见已登记，查询码：%(code)s") % {"code": opinion.tracking_code},
                 )
-                return redirect("feedback:detail", pk=opinion.pk)
+                if selectors.opinion_for(request.user, opinion.pk) is not None:
+                    return redirect("feedback:detail", pk=opinion.pk)
+                # Recorded for a place outside the recorder's own area: it went to that body.
+                return redirect("feedback:record")
         status = 400
     else:
         initial = {}
@@ -190,7 +197,7 @@ def record(request):
         if activity_id:
             initial["activity"] = activity_id
             initial["channel"] = Channel.ACTIVITY
-        own = list(deputies[:2]) if scoping.role_of(request.user) == Role.DEPUTY else []
+        own = list(deputies[:2]) if is_deputy else []
         if len(own) == 1:
             initial["deputy"] = own[0].pk
             if own[0].constituency_id:

@@ -248,6 +248,28 @@ def test_a_deputy_cannot_record_in_another_deputys_name(
     assert not Opinion.objects.exists()
 
 
+def test_a_deputy_records_in_their_own_name(login, deputy, deputy_user, yueyang_community):
+    data = form_data(yueyang_community, channel=Channel.MAILBOX, deputy="")
+
+    response = login(deputy_user).post(reverse("feedback:record"), data)
+
+    assert response.status_code == 400
+    assert not Opinion.objects.exists()
+
+
+def test_staff_recording_for_another_area_stay_on_the_record_page(
+    login, street_staff, yongfeng, yongfeng_committee
+):
+    data = form_data(yongfeng, channel=Channel.LETTER)
+
+    response = login(street_staff).post(reverse("feedback:record"), data, follow=True)
+
+    opinion = Opinion.objects.get()
+    assert opinion.organization == yongfeng_committee
+    assert response.redirect_chain[-1][0] == reverse("feedback:record")
+    assert opinion.tracking_code in response.content.decode()
+
+
 def test_handling_units_and_the_public_cannot_record(client, login, handling_unit_staff):
     assert client.get(reverse("feedback:record")).status_code == 302  # to the login page
     assert login(handling_unit_staff).get(reverse("feedback:record")).status_code == 403
