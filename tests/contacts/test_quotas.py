@@ -337,18 +337,23 @@ def _many_deputies(congress, constituency, n):
     return deputies
 
 
-@pytest.mark.parametrize("n", [10, 1000])
-def test_the_quota_function_runs_one_query_for_any_number_of_deputies(
-    district_congress, yueyang_constituency, n
+def test_the_quota_function_runs_one_select_for_10_and_for_1000_deputies(
+    district_congress, yueyang_constituency
 ):
-    _many_deputies(district_congress, yueyang_constituency, n)
+    counts = {}
+    for n in (10, 990):
+        _many_deputies(district_congress, yueyang_constituency, n)
+        with CaptureQueriesContext(connection) as queries:
+            rows = progress_for_year(YEAR, as_of=END_OF_YEAR)
+        selects = [
+            q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+        counts[len(rows)] = (len(selects), len(queries))
+        assert all(r.people_reached.done == 5 for r in rows)
 
-    with CaptureQueriesContext(connection) as queries:
-        rows = progress_for_year(YEAR, as_of=END_OF_YEAR)
-
-    assert len(rows) == n
-    assert all(r.people_reached.done == 5 for r in rows)
-    assert len(queries) == 1
+    # One SELECT whatever the number of deputies (on PostgreSQL plus a SET LOCAL and its savepoint).
+    assert counts[10][0] == counts[1000][0] == 1
+    assert counts[10][1] == counts[1000][1]
 
 
 def test_the_lists_behind_the_numbers_hold_exactly_the_rows_counted(deputy, district_congress, street_staff):
@@ -369,3 +374,29 @@ def test_the_lists_behind_the_numbers_hold_exactly_the_rows_counted(deputy, dist
     assert (
         progress.opinions_reflected.done == counted_opinions([deputy], YEAR, as_of=END_OF_YEAR).count() == 2
     )
+
+
+def test_reports_can_filter_on_compliance_in_sql_and_it_agrees_with_the_rows(
+    deputy, other_deputy, district_congress, yueyang_constituency
+):
+    from contacts.quotas import annotate_progress
+
+    contacts(deputy, plain=2, centralized=2, people=10)
+    opinions(deputy, 4)
+    exempt = f.DeputyFactory(congress=district_congress, constituency=yueyang_constituency)
+    QuotaExemptionFactory(deputy=exempt, year=YEAR)
+    late = f.DeputyFactory(
+        congress=district_congress, constituency=yueyang_constituency, start_date=datetime.date(2026, 10, 1)
+    )
+    contacts(late, centralized=1, people=10, on=datetime.date(2026, 10, 5))
+    opinions(late, 1, received_at=datetime.datetime(2026, 10, 5, tzinfo=datetime.UTC))
+
+    compliant_in_sql = set(
+        annotate_progress(Deputy.objects.all(), YEAR, as_of=END_OF_YEAR)
+        .filter(q_compliant=True)
+        .values_list("pk", flat=True)
+    )
+    rows = progress_for_year(YEAR, as_of=END_OF_YEAR)
+
+    assert compliant_in_sql == {r.deputy_id for r in rows if r.compliant} == {deputy.pk, exempt.pk, late.pk}
+    assert other_deputy.pk not in compliant_in_sql
