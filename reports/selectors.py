@@ -426,3 +426,39 @@ def compliance_report(
     return ComplianceReport(
         year=year, as_of=as_of, filters=filters, rows=rows, total=total, subtotals=subtotals
     )
+
+
+# --- Snapshots of closed years --------------------------------------------------------------------
+
+
+@dataclass
+class SnapshotView:
+    snapshot: object
+    rows: list[dict]
+    amendments: list
+
+
+def snapshot_for(user, year: int) -> SnapshotView | None:
+    """The stored report of a closed year, cut to the rows this user may see, and the amendments
+    made to that year's activities since it was stored (listed beside it, never merged into it)."""
+    from contacts.models import Amendment
+
+    from .models import ComplianceSnapshot
+
+    snapshot = ComplianceSnapshot.objects.filter(year=year).first()
+    if snapshot is None:
+        return None
+    in_jurisdiction = scoping.deputies_in_jurisdiction(user).values("pk")
+    visible = set(in_jurisdiction.values_list("pk", flat=True))
+    rows = [row for row in snapshot.rows if row["deputy"] in visible]
+    amendments = list(
+        Amendment.objects.filter(
+            activity__date__year=year,
+            made_at__gte=snapshot.created_at,
+            activity__participations__deputy__in=in_jurisdiction,
+        )
+        .select_related("activity", "made_by")
+        .distinct()
+        .order_by("made_at", "pk")
+    )
+    return SnapshotView(snapshot=snapshot, rows=rows, amendments=amendments)

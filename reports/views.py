@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import exports, selectors, services
 from .forms import parse_filters, parse_year
-from .models import Export
+from .models import ComplianceSnapshot, Export
 from .selectors import MEASURES, ComplianceReport
 
 YEARS_SHOWN = 5
@@ -98,6 +98,7 @@ def compliance(request):
     this_year = timezone.localdate().year
     query = {"year": year, **filters.as_query()}
     context = {
+        "snapshot": ComplianceSnapshot.objects.filter(year=year).only("year", "created_at").first(),
         "report": report,
         "year": year,
         "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
@@ -160,3 +161,13 @@ def export_download(request, pk: int):
         filename=f"compliance-{export.year}.{export.format}",
         content_type=exports.CONTENT_TYPES[export.format],
     )
+
+
+@login_required
+def snapshot(request, year: int):
+    """The report of a closed year as submitted, with the amendments made since beside it."""
+    _require_reader(request.user)
+    view = selectors.snapshot_for(request.user, year)
+    if view is None:
+        raise Http404
+    return render(request, "reports/snapshot.html", {"year": year, "view": view, "measures": MEASURES})
