@@ -710,3 +710,19 @@ def test_a_serving_deputys_profile_offers_the_qr_code(citizen, deputy):
     assert "码上见代表" in page
     assert reverse("feedback:deputy_qr_svg", args=[deputy.pk]) in page
     assert reverse("feedback:deputy_qr", args=[deputy.pk]) in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_public_pages_render_in_both_languages(citizen, settings, language, opinion, deputy):
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    urls = [
+        reverse("feedback:submit") + f"?deputy={deputy.pk}",
+        reverse("feedback:track_lookup"),
+        reverse("feedback:track", args=[opinion.tracking_code]),
+        reverse("feedback:submitted", args=[opinion.tracking_code]),
+        reverse("feedback:deputy_qr", args=[deputy.pk]),
+    ]
+    for url in urls:
+        response = citizen.get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{"en" if language == "en" else "zh-CN"}"' in response.content.decode()
