@@ -14,15 +14,15 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
+from . import handling, selectors
 from .forms import parse_filters, parse_year
-from .views import file_response
+from .views import file_response, handling_file_response
 
 urlpatterns = []
 
@@ -80,7 +80,42 @@ class ComplianceReportView(APIView):
         return Response(report.as_dict())
 
 
+class HandlingStatsView(APIView):
+    """Handling statistics of the opinions the caller may see (§四)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FilesAreNotRenderers
+
+    @extend_schema(
+        summary="社情民意办理统计",
+        tags=["reports"],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认今年"),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"], description="默认 json"
+            ),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        if not handling.may_view_handling(request.user):
+            raise PermissionDenied
+        try:
+            year = parse_year(request.query_params.get("year"))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        stats = handling.handling_stats(user=request.user, year=year)
+        fmt = request.query_params.get("format") or "json"
+        if fmt in ("csv", "xlsx"):
+            return handling_file_response(stats, fmt)
+        if fmt != "json":
+            raise ValidationError({"format": ["json, csv, xlsx"]})
+        return Response(stats.as_dict())
+
+
 urlpatterns = [
+    path("reports/handling/", HandlingStatsView.as_view(), name="api-handling-stats"),
     path("reports/compliance/", ComplianceReportView.as_view(), name="api-compliance-report"),
 ]
 

@@ -178,3 +178,91 @@ WRITERS = {"csv": csv_bytes, "xlsx": xlsx_bytes, "json": json_bytes}
 def render(report: ComplianceReport, fmt: str, **kwargs) -> bytes:
     """The whole file in one format (for the command and the background export)."""
     return WRITERS[fmt](report, **kwargs)
+
+
+# --- Handling statistics --------------------------------------------------------------------------
+
+
+def handling_tables(stats) -> list[tuple[str, list[str], list[list]]]:
+    """The handling statistics as (title, headers, rows) tables, the same in every format."""
+    from .handling import DIMENSIONS
+
+    tables = [
+        (
+            _("概况"),
+            [_("项目"), _("数量")],
+            [
+                [_("收到意见（件）"), stats.received],
+                [_("已答复群众（件）"), stats.answered],
+                [_("群众满意率（%）"), stats.satisfaction_rate],
+            ],
+        )
+    ]
+    for key, label in DIMENSIONS.items():
+        rows = [[str(item_label), n] for _key, item_label, n in stats.breakdowns[key]]
+        tables.append((str(label), [_("分类"), _("数量（件）")], rows))
+    tables.append(
+        (
+            _("办理时间"),
+            [
+                _("环节"),
+                _("已完成（件）"),
+                _("按期（件）"),
+                _("按期率（%）"),
+                _("平均用时（天）"),
+                _("最长用时（天）"),
+            ],
+            [
+                [str(s.label), s.done, s.on_time, s.on_time_rate, s.average_days, round(s.longest_days, 1)]
+                for s in stats.steps.values()
+            ],
+        )
+    )
+    tables.append(
+        (
+            _("逾期未答复"),
+            [_("承办单位"), _("查询码"), _("答复期限"), _("逾期天数")],
+            [
+                [unit.name, item["tracking_code"], item["due_at"], item["days_overdue"]]
+                for unit in stats.overdue_units
+                for item in unit.items
+            ],
+        )
+    )
+    return tables
+
+
+def handling_csv_lines(stats) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield BOM
+    for title, header, rows in handling_tables(stats):
+        yield writer.writerow([title])
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+        yield writer.writerow([])
+
+
+def handling_xlsx_bytes(stats) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in handling_tables(stats):
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.append([str(h) for h in header])
+        for cell in sheet[1]:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = HEADER_ALIGNMENT
+        for row in rows:
+            sheet.append([str(v) if not isinstance(v, int | float) else v for v in row])
+        for index in range(1, len(header) + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = 18
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def handling_json_bytes(stats) -> bytes:
+    return json.dumps(stats.as_dict(), ensure_ascii=False, indent=1).encode("utf-8")

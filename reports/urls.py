@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:year>/snapshot/", views.snapshot, name="snapshot"),
+    path("handling/", views.handling_report, name="handling"),
     path("exports/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/status/", views.export_status, name="export_status"),

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import exports, selectors, services
+from . import exports, handling, selectors, services
 from .forms import parse_filters, parse_year
 from .models import ComplianceSnapshot, Export
 from .selectors import MEASURES, ComplianceReport
@@ -171,3 +171,54 @@ def snapshot(request, year: int):
     if view is None:
         raise Http404
     return render(request, "reports/snapshot.html", {"year": year, "view": view, "measures": MEASURES})
+
+
+def handling_file_response(stats, fmt: str) -> HttpResponse:
+    name = f"handling-{stats.year}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.handling_csv_lines(stats), content_type=exports.CONTENT_TYPES["csv"]
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.handling_xlsx_bytes(stats), content_type=exports.CONTENT_TYPES["xlsx"]
+        )
+    else:
+        response = HttpResponse(
+            exports.handling_json_bytes(stats), content_type=exports.CONTENT_TYPES["json"]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def handling_report(request):
+    """GET reports/handling/?year=YYYY[&format=csv|xlsx|json]: opinions' handling statistics (§四)."""
+    if not handling.may_view_handling(request.user):
+        raise PermissionDenied(_("您没有查看办理统计的权限。"))
+    try:
+        year = parse_year(request.GET.get("year"))
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    stats = handling.handling_stats(user=request.user, year=year)
+    fmt = request.GET.get("format")
+    if fmt in exports.FORMATS:
+        return handling_file_response(stats, fmt)
+    this_year = timezone.localdate().year
+    month = stats.breakdowns["month"]
+    chart = {
+        "months": {"labels": [str(label) for _k, label, _n in month], "data": [n for _k, _l, n in month]},
+        "channels": {
+            "labels": [str(label) for _k, label, _n in stats.breakdowns["channel"]],
+            "data": [n for _k, _l, n in stats.breakdowns["channel"]],
+        },
+        "label": _("收到意见（件）"),
+    }
+    context = {
+        "stats": stats,
+        "year": year,
+        "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
+        "dimensions": handling.DIMENSIONS,
+        "chart_data": chart,
+    }
+    return render(request, "reports/handling.html", context)
