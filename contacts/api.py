@@ -30,7 +30,7 @@ from songjiang_liaison.api import StandardPagination
 
 from . import quotas, selectors, serializers, services
 from .filters import ActivityFilter
-from .models import ContactActivity
+from .models import ContactActivity, VoterReport
 
 
 def _field_errors(exc: DjangoValidationError) -> ValidationError:
@@ -138,6 +138,115 @@ class ActivityViewSet(
         return self._render(activity)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="履职情况报告（向选民报告）列表", tags=["activities"]),
+    retrieve=extend_schema(summary="履职情况报告详情", tags=["activities"]),
+    create=extend_schema(summary="登记履职情况报告", tags=["activities"]),
+)
+class VoterReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Reports to voters (§三(七), R-ACT-3) of the deputies the caller may see."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = StandardPagination
+    serializer_class = serializers.VoterReportSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = ["deputy", "form"]
+
+    def get_queryset(self):
+        return (
+            VoterReport.objects.filter(deputy__in=scoping.deputies_in_jurisdiction(self.request.user))
+            .select_related("constituency")
+            .order_by("-date", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = serializers.VoterReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        # Another deputy's id answers 404, as for any record the caller may not see.
+        deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
+        try:
+            report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="约见列表", tags=["activities"]),
+    retrieve=extend_schema(summary="约见详情", tags=["activities"]),
+    create=extend_schema(summary="代表提出约见", tags=["activities"]),
+)
+class MeetingRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """约见 (§五(五), R-ACT-7): a deputy asks; the liaison body arranges, records or declines with a
+    reason (`POST /meeting-requests/{id}/arrange|record|decline/`; a state that no longer allows the
+    action answers 409)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = StandardPagination
+    serializer_class = serializers.MeetingRequestSerializer
+    filterset_fields = ["deputy", "state"]
+
+    def get_queryset(self):
+        return selectors.meeting_requests_visible_to(self.request.user).order_by("-requested_at", "-id")
+
+    def create(self, request, *args, **kwargs):
+        data = serializers.MeetingRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
+        try:
+            meeting = services.request_meeting(actor=request.user, deputy=deputy, **values)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request, service, fields):
+        meeting = self.get_object()
+        data = serializers.MeetingActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        defaults = {"scheduled_at": None, "place": "", "held_on": None, "notes": "", "reason": ""}
+        values = {k: data.validated_data.get(k, defaults[k]) for k in fields}
+        try:
+            meeting = service(actor=request.user, request=meeting, **values)
+        except DjangoValidationError as exc:
+            if getattr(exc, "code", None) == "conflict":
+                return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+            raise _field_errors(exc) from exc
+        return Response(self.get_serializer(meeting).data)
+
+    @extend_schema(
+        summary="安排约见",
+        request=serializers.MeetingActionSerializer,
+        responses=serializers.MeetingRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def arrange(self, request, pk=None):
+        return self._act(request, services.arrange_meeting, {"scheduled_at", "place"})
+
+    @extend_schema(
+        summary="记录约见情况",
+        request=serializers.MeetingActionSerializer,
+        responses=serializers.MeetingRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        return self._act(request, services.record_meeting, {"held_on", "notes"})
+
+    @extend_schema(
+        summary="未能安排约见（须说明原因）",
+        request=serializers.MeetingActionSerializer,
+        responses=serializers.MeetingRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._act(request, services.decline_meeting, {"reason"})
+
+
 def _parse_date(value: str | None, name: str) -> datetime.date | None:
     if not value:
         return None
@@ -183,3 +292,5 @@ urlpatterns = [
 def register(router):
     """Add this app's viewsets to the v1 router."""
     router.register("activities", ActivityViewSet, basename="activity")
+    router.register("voter-reports", VoterReportViewSet, basename="voter-report")
+    router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")

@@ -179,3 +179,13 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
             "notes",
             "decline_reason",
         ]
+
+
+class MeetingActionSerializer(serializers.Serializer):
+    """The inputs of the liaison body's actions on a meeting request (each action uses its own)."""
+
+    scheduled_at = serializers.DateTimeField(required=False)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    held_on = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)

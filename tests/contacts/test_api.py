@@ -297,3 +297,106 @@ def test_the_activity_list_runs_a_constant_number_of_queries(
         response = client.get("/api/v1/activities/")
 
     assert response.json()["count"] == n
+
+
+def test_a_deputy_asks_for_a_meeting_and_the_liaison_body_arranges_it(login, deputy, street_staff):
+    created = login(deputy.person.user).post(
+        "/api/v1/meeting-requests/",
+        {"deputy": deputy.pk, "organ_name": "区住建委", "head_name": "主任", "subject": "加装电梯进度"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    meeting_id = created.json()["id"]
+    client = login(street_staff)
+
+    missing_time = client.post(
+        f"/api/v1/meeting-requests/{meeting_id}/arrange/", {}, content_type="application/json"
+    )
+    arranged = client.post(
+        f"/api/v1/meeting-requests/{meeting_id}/arrange/",
+        {"scheduled_at": "2026-06-20T09:30:00+08:00", "place": "区住建委会议室"},
+        content_type="application/json",
+    )
+    held = client.post(
+        f"/api/v1/meeting-requests/{meeting_id}/record/",
+        {"held_on": "2026-06-15", "notes": "主任介绍进度"},
+        content_type="application/json",
+    )
+
+    assert missing_time.status_code == 400
+    assert arranged.status_code == 200
+    assert arranged.json()["state"] == "arranged"
+    assert held.json()["state"] == "held"
+
+
+def test_a_declined_meeting_cannot_be_arranged_and_answers_409(login, deputy, street_staff):
+    from tests.contacts.factories import MeetingRequestFactory
+
+    meeting = MeetingRequestFactory(deputy=deputy)
+    client = login(street_staff)
+
+    no_reason = client.post(
+        f"/api/v1/meeting-requests/{meeting.pk}/decline/", {}, content_type="application/json"
+    )
+    declined = client.post(
+        f"/api/v1/meeting-requests/{meeting.pk}/decline/",
+        {"reason": "负责人出差"},
+        content_type="application/json",
+    )
+    conflict = client.post(
+        f"/api/v1/meeting-requests/{meeting.pk}/arrange/",
+        {"scheduled_at": "2026-06-20T09:30:00+08:00"},
+        content_type="application/json",
+    )
+
+    assert no_reason.status_code == 400
+    assert declined.json()["decline_reason"] == "负责人出差"
+    assert conflict.status_code == 409
+
+
+def test_a_deputy_cannot_see_or_ask_meetings_or_reports_for_another_deputy(login, deputy, other_deputy):
+    from tests.contacts.factories import MeetingRequestFactory, VoterReportFactory
+
+    bobs_meeting = MeetingRequestFactory(deputy=other_deputy)
+    bobs_report = VoterReportFactory(deputy=other_deputy)
+    client = login(deputy.person.user)
+
+    assert client.get(f"/api/v1/meeting-requests/{bobs_meeting.pk}/").status_code == 404
+    assert client.get(f"/api/v1/voter-reports/{bobs_report.pk}/").status_code == 404
+    asked = client.post(
+        "/api/v1/meeting-requests/",
+        {"deputy": other_deputy.pk, "organ_name": "区教育局", "subject": "冒名"},
+        content_type="application/json",
+    )
+    reported = client.post(
+        "/api/v1/voter-reports/",
+        {"deputy": other_deputy.pk, "date": "2026-05-01", "form": "oral", "content": "冒名"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 404
+    assert reported.status_code == 404
+    assert client.get("/api/v1/voter-reports/").json()["count"] == 0
+
+
+def test_a_deputy_records_a_report_to_voters_through_the_api(login, deputy):
+    response = login(deputy.person.user).post(
+        "/api/v1/voter-reports/",
+        {
+            "deputy": deputy.pk,
+            "date": "2026-05-01",
+            "form": "oral",
+            "attendance": 48,
+            "content": "报告履职情况",
+        },
+        content_type="application/json",
+    )
+    future = login(deputy.person.user).post(
+        "/api/v1/voter-reports/",
+        {"deputy": deputy.pk, "date": "2026-07-01", "form": "oral", "content": "报告"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["attendance"] == 48
+    assert future.status_code == 400
+    assert "date" in future.json()
