@@ -69,7 +69,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("逾期提醒")
     DEADLINE_ESCALATED = "deadline_escalated", _("逾期督办")
     FEEDBACK_OWED = "feedback_owed", _("待反馈群众提醒")
-    OTHER = "other", _("其他通知")
+    OTHER = "other", _("其他通知（意见办理进度等）")
 
 
 def kind_label(kind: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Notification, NotificationPreference
+from accounts.models import Notification, NotificationKind, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,23 @@ class Message:
     key: str | None = None
 
 
+def preference_kind(kind: str) -> str:
+    """The preference that governs a kind: its own, or "other" for kinds set by other apps (the
+    opinion workflow's messages, for instance)."""
+    return kind if kind in NotificationKind.values else NotificationKind.OTHER
+
+
 def channels_for(users: Iterable, kinds: Iterable[str]) -> dict[tuple[int, str], Channels]:
     """The channels of every (user id, kind) pair, in one query; missing pairs get the defaults."""
     user_ids = {u.pk for u in users}
     kinds = set(kinds)
     found = {
         (p.user_id, p.kind): Channels(in_app=p.in_app, email=p.email, sms=p.sms)
-        for p in NotificationPreference.objects.filter(user_id__in=user_ids, kind__in=kinds)
+        for p in NotificationPreference.objects.filter(
+            user_id__in=user_ids, kind__in={preference_kind(k) for k in kinds}
+        )
     }
-    return {(u, k): found.get((u, k), DEFAULT_CHANNELS) for u in user_ids for k in kinds}
+    return {(u, k): found.get((u, preference_kind(k)), DEFAULT_CHANNELS) for u in user_ids for k in kinds}
 
 
 def set_preference(*, user, kind: str, in_app: bool, email: bool, sms: bool) -> NotificationPreference:

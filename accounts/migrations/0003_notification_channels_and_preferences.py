@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='NotificationPreference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('quota_reminder', '年度履职提醒'), ('quota_digest', '代表履职进度汇总'), ('term_report_reminder', '述职提醒'), ('deadline_due_soon', '即将到期提醒'), ('deadline_overdue', '逾期提醒'), ('deadline_escalated', '逾期督办'), ('feedback_owed', '待反馈群众提醒'), ('other', '其他通知')], max_length=50, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('quota_reminder', '年度履职提醒'), ('quota_digest', '代表履职进度汇总'), ('term_report_reminder', '述职提醒'), ('deadline_due_soon', '即将到期提醒'), ('deadline_overdue', '逾期提醒'), ('deadline_escalated', '逾期督办'), ('feedback_owed', '待反馈群众提醒'), ('other', '其他通知（意见办理进度等）')], max_length=50, verbose_name='类型')),
                 ('in_app', models.BooleanField(default=True, verbose_name='站内通知')),
                 ('email', models.BooleanField(default=True, verbose_name='电子邮件')),
                 ('sms', models.BooleanField(default=False, verbose_name='短信')),

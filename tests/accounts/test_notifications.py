@@ -200,3 +200,23 @@ def test_the_pages_need_a_login(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_inbox_takes_the_same_number_of_queries_for_few_and_many_notifications(
+    login, alice, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        notify(recipient=alice, kind="other", title=f"通知{i}", key=f"k{i}")
+    client = login(alice)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("accounts:inbox"))
+    assert response.status_code == 200
+
+
+def test_kinds_of_other_apps_follow_the_other_preference(alice, django_capture_on_commit_callbacks):
+    set_preference(user=alice, kind=NotificationKind.OTHER, in_app=True, email=False, sms=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=alice, kind="opinion_route", title="社情民意 #1：已转交", key="e1")
+    assert mail.outbox == []
+    assert alice.notifications.inbox().count() == 1
