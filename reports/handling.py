@@ -23,7 +23,7 @@ from accounts import scoping
 from accounts.models import Role
 from contacts.quotas import year_start_instant
 from feedback import deadlines
-from feedback.models import Assignment, Channel, OpinionState, Rating, RouteLevel
+from feedback.models import Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
 from feedback.selectors import opinions_visible_to
 
 DIMENSIONS = OrderedDict(
@@ -253,10 +253,16 @@ def _overdue_units(opinions, now: datetime.datetime) -> list[OverdueUnit]:
     return sorted(units.values(), key=lambda u: -u.count)
 
 
-def handling_stats(*, user, year: int, now: datetime.datetime | None = None) -> HandlingStats:
-    """The handling statistics of the opinions this user may see, received in the year (§四)."""
+def handling_stats(
+    *, user, year: int, now: datetime.datetime | None = None, district_wide: bool = False
+) -> HandlingStats:
+    """The handling statistics of the opinions this user may see, received in the year (§四).
+    ``district_wide`` counts every opinion (the public statistics page: aggregates only)."""
     now = now or timezone.now()
-    opinions = opinions_of_year(user, year)
+    visible = Opinion.objects.all() if district_wide else opinions_visible_to(user)
+    opinions = visible.filter(
+        received_at__gte=year_start_instant(year), received_at__lt=year_start_instant(year + 1)
+    )
     breakdowns = _breakdowns(opinions, year)
     received = sum(n for _k, _l, n in breakdowns["state"])
     answered = sum(n for key, _l, n in breakdowns["state"] if key in ANSWERED_STATES)
@@ -266,5 +272,5 @@ def handling_stats(*, user, year: int, now: datetime.datetime | None = None) -> 
         answered=answered,
         breakdowns=breakdowns,
         steps=_steps(opinions, year),
-        overdue_units=_overdue_units(opinions_visible_to(user), now),
+        overdue_units=[] if district_wide else _overdue_units(visible, now),
     )

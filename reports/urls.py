@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:year>/snapshot/", views.snapshot, name="snapshot"),
+    path("public/", views.public_statistics, name="public"),
     path("handling/", views.handling_report, name="handling"),
     path("exports/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),

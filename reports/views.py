@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import exports, handling, selectors, services
+from . import exports, handling, public, selectors, services
 from .forms import parse_filters, parse_year
 from .models import ComplianceSnapshot, Export
 from .selectors import MEASURES, ComplianceReport
@@ -222,3 +222,27 @@ def handling_report(request):
         "chart_data": chart,
     }
     return render(request, "reports/handling.html", context)
+
+
+def public_statistics(request):
+    """GET reports/public/?year=YYYY: the district's figures for everyone (aggregates only)."""
+    try:
+        year = parse_year(request.GET.get("year"))
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    stats = public.public_stats(year)
+    this_year = timezone.localdate().year
+    chart = {
+        "months": [str(_("%(m)d月") % {"m": m}) for m in range(1, 13)],
+        "activities_by_month": stats.activities_by_month,
+        "regions": [name for name, _n, _p in stats.activities_by_region],
+        "activities_by_region": [n for _name, n, _p in stats.activities_by_region],
+        "label_activities": _("联系活动（次）"),
+    }
+    context = {
+        "stats": stats,
+        "year": year,
+        "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
+        "chart_data": chart,
+    }
+    return render(request, "reports/public.html", context)
