@@ -120,8 +120,12 @@ class Progress:
         if self.exempt:
             return _("本年度已免除联系要求：%(reason)s") % {"reason": self.exemption_reason}
         parts = []
-        contacts = self.constituency_contacts.missing
         centralized = self.centralized_contacts.missing
+        # Centralized contacts are constituency contacts too: two missing centralized ones mean at
+        # least two more contacts, even when only one contact is missing in total.
+        contacts = (
+            max(self.constituency_contacts.missing, centralized) if self.constituency_contacts.missing else 0
+        )
         if contacts:
             text = _("进选区联系活动%(n)d次") % {"n": contacts}
             if centralized:

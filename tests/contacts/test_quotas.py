@@ -95,15 +95,23 @@ def test_only_constituency_contacts_count_toward_people_reached(deputy):
     assert progress.people_reached.done == 0
 
 
-def test_missing_text_lists_everything_missing_in_chinese(deputy):
-    contacts(deputy, plain=1, centralized=1, people=11)
-    opinions(deputy, 1)
+@pytest.mark.parametrize(
+    ("plain", "centralized", "people", "n_opinions", "text"),
+    [
+        (1, 1, 11, 1, "还需进选区联系活动2次（其中集中联系1次）、联系群众18人次、反映社情民意3次"),
+        # One contact short, but both centralized ones are missing: two more contacts are needed.
+        (3, 0, 20, 4, "还需进选区联系活动2次（其中集中联系2次）"),
+        (0, 0, 0, 4, "还需进选区联系活动4次（其中集中联系2次）、联系群众40人次"),
+        (2, 2, 10, 3, "还需反映社情民意1次"),
+    ],
+)
+def test_missing_text_says_what_is_missing_in_chinese(deputy, plain, centralized, people, n_opinions, text):
+    contacts(deputy, plain=plain, centralized=centralized, people=people)
+    opinions(deputy, n_opinions)
 
     progress = progress_for_deputy(deputy, YEAR, as_of=END_OF_YEAR)
 
-    assert (
-        progress.missing_text() == "还需进选区联系活动2次（其中集中联系1次）、联系群众18人次、反映社情民意3次"
-    )
+    assert progress.missing_text() == text
 
 
 @pytest.mark.parametrize(
