@@ -424,10 +424,11 @@ def deputies_serving_in_year(year: int) -> QuerySet:
 
 
 @contextmanager
-def _without_jit():
+def without_jit():
     """PostgreSQL's JIT compiler sees a high cost estimate for many correlated subqueries and spends
     seconds compiling a query that runs in milliseconds (measured: 5,000 deputies, 16 s of which 15.8 s
-    JIT). Turn it off for this transaction only; other databases need nothing."""
+    JIT). Turn it off for this transaction only; other databases need nothing. Callers that evaluate
+    :func:`annotate_progress` themselves for many deputies (reports) wrap the evaluation in this."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -445,7 +446,7 @@ def progress_for_year(
     rows = annotate_progress(
         deputies.select_related("person"), year, as_of=as_of, with_compliant=False
     ).order_by("congress_id", "person__name", "pk")
-    with _without_jit():
+    with without_jit():
         rows = list(rows)
     return [progress_from_row(row, year, as_of=as_of) for row in rows]
 
