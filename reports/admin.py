@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ComplianceSnapshot, Export
+from .models import Article, ComplianceSnapshot, Export, WorkFund
 
 
 @admin.register(Export)
@@ -27,3 +27,18 @@ class ComplianceSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkFund)
+class WorkFundAdmin(admin.ModelAdmin):
+    list_display = ["organization", "year", "planned", "updated_at"]
+    list_filter = ["year"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "organization", "published_at"]
+    list_filter = ["status"]
+    list_select_related = ["organization"]
+    filter_horizontal = ["deputies"]

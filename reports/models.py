@@ -2,6 +2,7 @@
 report of a closed year as it was submitted (R-ACT-2, R-SUP-2)."""
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +83,123 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class WorkFund(models.Model):
+    """A liaison body's yearly plan for contact-work funds (§五(七), R-SUP-2), entered by its staff."""
+
+    organization = models.ForeignKey(
+        "deputies.Organization",
+        verbose_name=_("联络机构"),
+        on_delete=models.PROTECT,
+        related_name="work_funds",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    planned = models.DecimalField(
+        _("年度计划（元）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    notes = models.TextField(_("说明"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "organization_id"]
+        verbose_name = _("工作经费计划")
+        verbose_name_plural = _("工作经费计划")
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="work_fund_unique")]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"
+
+
+class FundSpending(models.Model):
+    """One spending against a liaison body's yearly plan."""
+
+    fund = models.ForeignKey(
+        WorkFund, verbose_name=_("经费计划"), on_delete=models.CASCADE, related_name="spendings"
+    )
+    date = models.DateField(_("日期"))
+    amount = models.DecimalField(
+        _("金额（元）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    purpose = models.CharField(_("用途"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("经费支出")
+        verbose_name_plural = _("经费支出")
+
+    def __str__(self):
+        return f"{self.date} {self.amount}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__isnull=False)
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class Article(models.Model):
+    """A publicity article on good practice or a typical case (§五(八), R-SUP-2); drafts are not public."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, db_index=True
+    )
+    deputies = models.ManyToManyField(
+        "deputies.Deputy", verbose_name=_("相关代表"), blank=True, related_name="articles"
+    )
+    organization = models.ForeignKey(
+        "deputies.Organization",
+        verbose_name=_("撰稿机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("宣传文章")
+        verbose_name_plural = _("宣传文章")
+
+    def __str__(self):
+        return self.title
+
+
+class ArticlePhoto(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        _("照片"),
+        upload_to="reports/articles/%Y/",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])],
+    )
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("文章照片")
+        verbose_name_plural = _("文章照片")
+
+    def __str__(self):
+        return self.image.name

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -462,3 +463,69 @@ def snapshot_for(user, year: int) -> SnapshotView | None:
         .order_by("made_at", "pk")
     )
     return SnapshotView(snapshot=snapshot, rows=rows, amendments=amendments)
+
+
+# --- Work funds (§五(七)) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundLine:
+    organization_id: int
+    name: str
+    fund_id: int | None
+    planned: Decimal | None
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.planned is None else self.planned - self.spent
+
+    @property
+    def used_percent(self) -> int:
+        return int(100 * self.spent / self.planned) if self.planned else 0
+
+
+def fund_bodies(user) -> QuerySet:
+    """The liaison bodies whose funds this user sees: all for district-wide users, else their own."""
+    from deputies.models import Organization
+
+    bodies = Organization.objects.liaison_bodies()
+    if scoping.is_district_wide(user):
+        return bodies
+    if not scoping.is_anonymous(user) and user.role == Role.LIAISON_STAFF and user.organization_id:
+        return bodies.filter(pk=user.organization_id)
+    return bodies.none()
+
+
+def funds_summary(user, year: int) -> list[FundLine]:
+    """Each liaison body's plan and spending for the year, in one query."""
+    from .models import FundSpending, WorkFund
+
+    fund = WorkFund.objects.filter(organization_id=OuterRef("pk"), year=year)
+    spent = (
+        FundSpending.objects.filter(fund__organization_id=OuterRef("pk"), fund__year=year)
+        .order_by()
+        .values("fund__organization_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    rows = (
+        fund_bodies(user)
+        .annotate(
+            f_id=Subquery(fund.values("pk")[:1]),
+            f_planned=Subquery(fund.values("planned")[:1]),
+            f_spent=Subquery(spent, output_field=DecimalField(max_digits=14, decimal_places=2)),
+        )
+        .order_by("kind", "name")
+        .values("pk", "name", "f_id", "f_planned", "f_spent")
+    )
+    return [
+        FundLine(
+            organization_id=r["pk"],
+            name=r["name"],
+            fund_id=r["f_id"],
+            planned=r["f_planned"],
+            spent=r["f_spent"] or Decimal("0"),
+        )
+        for r in rows
+    ]

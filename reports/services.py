@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import scoping
+from accounts.models import Role
 from contacts import quotas
 
 from . import exports
-from .models import ComplianceSnapshot, Export, ExportState
+from .models import (
+    Article,
+    ArticlePhoto,
+    ArticleStatus,
+    ComplianceSnapshot,
+    Export,
+    ExportState,
+    FundSpending,
+    WorkFund,
+)
 from .selectors import ReportFilters, compliance_report, may_view_reports
 
 logger = logging.getLogger(__name__)
@@ -91,3 +104,131 @@ def snapshot_closed_year(*, year: int, closed_year=None, actor=None) -> Complian
         },
     )
     return snapshot
+
+
+# --- Work funds (§五(七)) and publicity articles (§五(八)) -----------------------------------------
+
+
+def _require_liaison_body_staff(actor, organization) -> None:
+    if (
+        organization is None
+        or not organization.is_liaison_body
+        or not scoping.user_can_act_for(actor, organization)
+    ):
+        raise PermissionDenied(_("只有本联络机构的工作人员可以填报。"))
+
+
+def set_fund_plan(*, actor, organization, year: int, planned: Decimal, notes: str = "") -> WorkFund:
+    """A liaison body's yearly plan for contact-work funds, entered by its own staff (§五(七))."""
+    _require_liaison_body_staff(actor, organization)
+    if planned < 0:
+        raise ValidationError({"planned": _("金额不能为负数。")})
+    fund, _created = WorkFund.objects.update_or_create(
+        organization=organization,
+        year=year,
+        defaults={"planned": planned, "notes": notes, "updated_by": actor},
+    )
+    return fund
+
+
+def record_spending(
+    *, actor, fund: WorkFund, date: datetime.date, amount: Decimal, purpose: str
+) -> FundSpending:
+    _require_liaison_body_staff(actor, fund.organization)
+    errors = {}
+    if date.year != fund.year:
+        errors["date"] = _("支出日期必须在计划年度内。")
+    if amount <= 0:
+        errors["amount"] = _("金额必须大于零。")
+    if not purpose.strip():
+        errors["purpose"] = _("请填写用途。")
+    if errors:
+        raise ValidationError(errors)
+    return FundSpending.objects.create(
+        fund=fund, date=date, amount=amount, purpose=purpose.strip(), created_by=actor
+    )
+
+
+def may_write_articles(user) -> bool:
+    return scoping.is_admin(user) or (
+        not scoping.is_anonymous(user)
+        and user.role == Role.LIAISON_STAFF
+        and user.organization_id is not None
+    )
+
+
+def articles_editable_by(user):
+    if scoping.is_admin(user):
+        return Article.objects.all()
+    if may_write_articles(user):
+        return Article.objects.filter(organization_id=user.organization_id)
+    return Article.objects.none()
+
+
+def save_article(
+    *,
+    actor,
+    title: str,
+    body: str,
+    deputies=(),
+    photos=(),
+    article: Article | None = None,
+) -> Article:
+    """Write or change an article (a draft until published). Related deputies must be within the
+    writer's jurisdiction; photos are images checked like every upload."""
+    if not may_write_articles(actor):
+        raise PermissionDenied(_("只有联络机构工作人员可以撰写宣传文章。"))
+    if article is not None and not articles_editable_by(actor).filter(pk=article.pk).exists():
+        raise PermissionDenied(_("不能修改其他机构的文章。"))
+    deputies = list(deputies)
+    allowed = set(
+        scoping.deputies_in_jurisdiction(actor)
+        .filter(pk__in=[d.pk for d in deputies])
+        .values_list("pk", flat=True)
+    )
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("请填写标题。")
+    if not body.strip():
+        errors["body"] = _("请填写正文。")
+    if any(d.pk not in allowed for d in deputies):
+        errors["deputies"] = _("只能关联本辖区的代表。")
+    images = [_checked_image(photo) for photo in photos]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if article is None:
+            article = Article(
+                author=actor, organization=actor.organization if not scoping.is_admin(actor) else None
+            )
+        article.title, article.body = title.strip(), body
+        article.save()
+        article.deputies.set(deputies)
+        for image in images:
+            ArticlePhoto.objects.create(article=article, image=image)
+    return article
+
+
+def _checked_image(upload):
+    from django.core.validators import FileExtensionValidator
+    from django.forms import ImageField
+
+    FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])(upload)
+    # Django's ImageField opens the file with Pillow: a file that is not an image is refused.
+    ImageField().to_python(upload)
+    upload.seek(0)
+    return upload
+
+
+def publish_article(*, actor, article: Article, publish: bool = True) -> Article:
+    """Publish (or take back to draft) an article; only published articles are public."""
+    if not articles_editable_by(actor).filter(pk=article.pk).exists():
+        raise PermissionDenied(_("不能修改其他机构的文章。"))
+    if publish:
+        Article.objects.filter(pk=article.pk).update(
+            status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+        )
+    else:
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT, published_at=None)
+    article.refresh_from_db()
+    return article

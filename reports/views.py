@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -11,9 +12,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import exports, handling, public, selectors, services
+from . import exports, forms, handling, public, selectors, services
 from .forms import parse_filters, parse_year
-from .models import ComplianceSnapshot, Export
+from .models import Article, ComplianceSnapshot, Export, FundSpending, WorkFund
 from .selectors import MEASURES, ComplianceReport
 
 YEARS_SHOWN = 5
@@ -98,6 +99,7 @@ def compliance(request):
     this_year = timezone.localdate().year
     query = {"year": year, **filters.as_query()}
     context = {
+        "funds": selectors.funds_summary(user, year),
         "snapshot": ComplianceSnapshot.objects.filter(year=year).only("year", "created_at").first(),
         "report": report,
         "year": year,
@@ -246,3 +248,133 @@ def public_statistics(request):
         "chart_data": chart,
     }
     return render(request, "reports/public.html", context)
+
+
+# --- Work funds ------------------------------------------------------------------------------------
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def funds(request):
+    """GET/POST reports/funds/?year=: a liaison body's yearly plan and spending (§五(七))."""
+    user = request.user
+    if not selectors.fund_bodies(user).exists():
+        raise PermissionDenied(_("您没有查看工作经费的权限。"))
+    try:
+        year = parse_year(request.GET.get("year") or request.POST.get("year"))
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    own = user.organization if user.organization_id and user.organization.is_liaison_body else None
+    plan_form = forms.FundPlanForm(prefix="plan")
+    spending_form = forms.SpendingForm(prefix="spend")
+    if request.method == "POST" and own is not None:
+        if "plan-planned" in request.POST:
+            plan_form = forms.FundPlanForm(request.POST, prefix="plan")
+            if plan_form.is_valid():
+                try:
+                    services.set_fund_plan(actor=user, organization=own, year=year, **plan_form.cleaned_data)
+                    messages.success(request, _("年度经费计划已保存。"))
+                    return redirect(f"{request.path}?year={year}")
+                except ValidationError as exc:
+                    _apply_errors(plan_form, exc)
+        else:
+            spending_form = forms.SpendingForm(request.POST, prefix="spend")
+            fund = WorkFund.objects.filter(organization=own, year=year).select_related("organization").first()
+            if fund is None:
+                spending_form.add_error(None, _("请先填写本年度经费计划。"))
+            elif spending_form.is_valid():
+                try:
+                    services.record_spending(actor=user, fund=fund, **spending_form.cleaned_data)
+                    messages.success(request, _("支出已登记。"))
+                    return redirect(f"{request.path}?year={year}")
+                except ValidationError as exc:
+                    _apply_errors(spending_form, exc)
+    lines = selectors.funds_summary(user, year)
+    spendings = (
+        FundSpending.objects.filter(fund__organization=own, fund__year=year).order_by("-date", "-id")[:100]
+        if own
+        else []
+    )
+    this_year = timezone.localdate().year
+    context = {
+        "year": year,
+        "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
+        "lines": lines,
+        "own": own,
+        "plan_form": plan_form,
+        "spending_form": spending_form,
+        "spendings": spendings,
+    }
+    return render(request, "reports/funds.html", context)
+
+
+# --- Publicity articles ----------------------------------------------------------------------------
+
+
+def article_list(request):
+    """Published articles, for everyone; staff also see their drafts."""
+    articles = Article.objects.published().prefetch_related("photos")[:50]
+    drafts = (
+        services.articles_editable_by(request.user).filter(status="draft").order_by("-created_at")[:50]
+        if services.may_write_articles(request.user)
+        else []
+    )
+    return render(
+        request,
+        "reports/article_list.html",
+        {"articles": articles, "drafts": drafts, "can_write": services.may_write_articles(request.user)},
+    )
+
+
+def article_detail(request, pk: int):
+    """A published article; a draft only for those who may edit it (else 404)."""
+    visible = Article.objects.published() | services.articles_editable_by(request.user)
+    article = get_object_or_404(
+        visible.distinct().prefetch_related("photos", "deputies__person", "deputies__congress"), pk=pk
+    )
+    can_edit = services.articles_editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "reports/article_detail.html", {"article": article, "can_edit": can_edit})
+
+
+def _article_form(request, article=None):
+    from accounts import scoping
+
+    deputies = scoping.deputies_in_jurisdiction(request.user).select_related("person", "congress")
+    initial = None
+    if article is not None:
+        initial = {"title": article.title, "body": article.body, "deputies": list(article.deputies.all())}
+    if request.method == "POST":
+        return forms.ArticleForm(request.POST, request.FILES, deputies_queryset=deputies)
+    return forms.ArticleForm(initial=initial, deputies_queryset=deputies)
+
+
+@login_required
+def article_edit(request, pk: int | None = None):
+    if not services.may_write_articles(request.user):
+        raise PermissionDenied(_("只有联络机构工作人员可以撰写宣传文章。"))
+    article = get_object_or_404(services.articles_editable_by(request.user), pk=pk) if pk else None
+    form = _article_form(request, article)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.save_article(actor=request.user, article=article, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("文章已保存。"))
+            return redirect("reports:article_detail", pk=article.pk)
+    return render(request, "reports/article_form.html", {"form": form, "article": article})
+
+
+@login_required
+@require_POST
+def article_publish(request, pk: int):
+    article = get_object_or_404(services.articles_editable_by(request.user), pk=pk)
+    services.publish_article(actor=request.user, article=article, publish=request.POST.get("publish") != "0")
+    return redirect("reports:article_detail", pk=pk)
