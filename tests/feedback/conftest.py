@@ -1,7 +1,8 @@
 """Fixtures for the opinion workflow: the bodies opinions are routed to, and ready-made opinions."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Role
 from deputies.models import OrganizationKind
@@ -11,11 +12,13 @@ from .factories import OpinionFactory
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    # The rate limit lives in the cache; every test starts with a fresh budget.
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache_namespace(settings):
+    """The rate limit lives in the cache (Redis under `REDIS_URL`): every test gets its own key
+    prefix, so parallel workers sharing one Redis never see each other's counters (clearing the
+    cache would wipe theirs)."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture
