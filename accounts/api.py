@@ -69,3 +69,6 @@ urlpatterns = [
 
 def register(router):
     """Add this app's viewsets to the v1 router."""
+    from .api_notifications import register as register_notifications
+
+    register_notifications(router)  # GET /api/v1/notifications/ (the caller's inbox)

@@ -220,3 +220,60 @@ def test_kinds_of_other_apps_follow_the_other_preference(alice, django_capture_o
         notify(recipient=alice, kind="opinion_route", title="社情民意 #1：已转交", key="e1")
     assert mail.outbox == []
     assert alice.notifications.inbox().count() == 1
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_only_my_inbox_with_the_unread_count(alice, client):
+    mine = _remind(alice, key="1")
+    notify(recipient=alice, kind="other", title="已读", key="2")
+    Notification.objects.filter(key="2").update(read_at="2026-01-01T00:00:00Z")
+    notify(recipient=f.UserFactory(username="mallory"), kind="other", title="别人的", key="3")
+    client.force_login(alice)
+
+    data = client.get("/api/v1/notifications/").json()
+
+    assert data["count"] == 2
+    assert data["unread_count"] == 1
+    assert {n["title"] for n in data["results"]} == {"已读", "年度履职提醒"}
+    first = next(n for n in data["results"] if n["id"] == mine.pk)
+    assert first["kind"] == "quota_reminder"
+    assert first["kind_display"] == "年度履职提醒"
+    assert first["read"] is False
+
+
+def test_the_api_marks_my_notification_read_and_404s_on_someone_elses(alice, client):
+    mine = _remind(alice, key="1")
+    theirs = notify(recipient=f.UserFactory(username="mallory"), kind="other", title="x", key="2")
+    client.force_login(alice)
+    assert client.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    response = client.post(f"/api/v1/notifications/{mine.pk}/read/")
+    assert response.status_code == 200
+    assert response.json()["read"] is True
+    assert client.get("/api/v1/notifications/").json()["unread_count"] == 0
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_the_api_marks_all_read(alice, client):
+    _remind(alice, key="1")
+    _remind(alice, key="2")
+    client.force_login(alice)
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
+    assert alice.notifications.unread().count() == 0
+
+
+def test_the_api_needs_authentication(client):
+    assert client.get("/api/v1/notifications/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_api_takes_the_same_number_of_queries_for_few_and_many(
+    alice, client, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        notify(recipient=alice, kind="other", title=f"通知{i}", key=f"k{i}")
+    client.force_login(alice)
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/v1/notifications/").status_code == 200
