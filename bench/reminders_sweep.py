@@ -7,7 +7,8 @@ bulk_create — the 6 streets and 11 towns, their liaison bodies with one staff 
 district congress, N deputies (each with a login), half of them with one constituency contact — and
 runs `contacts.reminders.send_quota_reminders` at two scales (N/10 deputies, then N), printing the
 query count (the same at both scales: the sweep is a constant number of queries) and the time. A
-second run at the same checkpoint shows the exactly-once path (everything already delivered).
+second run at the same checkpoint shows the exactly-once path (everything already delivered). Then
+the deadline sweep (`feedback.reminders.send_deadline_reminders`) over M open opinions, likewise.
 Record the numbers in docs/benchmarks.md.
 """
 
@@ -160,9 +161,49 @@ def sweep(label: str, as_of: datetime.date) -> None:
         print(f"    {float(query['time']):7.3f}s  {query['sql'][:150]}")
 
 
+def add_opinions(places, count: int) -> None:
+    """Open opinions at the reply step of their street or town body, due from 60 days ago to 60 days
+    ahead of 10 June 2026 (so some due soon, some overdue, some long overdue)."""
+    from feedback.deadlines import end_of_day
+    from feedback.models import DeadlineKind, Opinion, OpinionState
+
+    bodies = {b.region_id: b for b in Organization.objects.all()}
+    Opinion.objects.bulk_create(
+        [
+            Opinion(
+                content="路灯坏了",
+                region=places[i % len(places)][0].region,
+                organization=bodies[places[i % len(places)][0].region_id],
+                state=OpinionState.ROUTED,
+                received_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+                due_at=end_of_day(datetime.date(2026, 4, 11) + datetime.timedelta(days=i % 120)),
+                due_kind=DeadlineKind.REPLY,
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def deadline_sweep(label: str, now: datetime.datetime) -> None:
+    from feedback.models import Opinion
+    from feedback.reminders import send_deadline_reminders
+
+    analyze()
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        result = send_deadline_reminders(now=now)
+    elapsed = time.perf_counter() - start
+    print(
+        f"{label:<44} opinions={Opinion.objects.count():>6}  items={sum(result['items'].values()):>5}  "
+        f"new messages={result['messages']:>5}  queries={len(queries):>3}  time={elapsed:6.2f}s",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deputies", type=int, default=10_000)
+    parser.add_argument("--opinions", type=int, default=10_000)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL: set DATABASE_URL=postgres://…")
@@ -177,6 +218,11 @@ def main() -> None:
         sweep(f"1 July, {args.deputies} deputies", datetime.date(2026, 7, 1))
         sweep("1 July again (all delivered: exactly once)", datetime.date(2026, 7, 1))
         print(f"notifications stored: {Notification.objects.count()}")
+        now = datetime.datetime(2026, 6, 10, tzinfo=datetime.UTC)
+        add_opinions(places, args.opinions // 10)
+        deadline_sweep(f"deadlines, {args.opinions // 10} opinions", now)
+        add_opinions(places, args.opinions - args.opinions // 10)
+        deadline_sweep(f"deadlines, {args.opinions} opinions", now)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
