@@ -289,7 +289,7 @@ def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> Qu
         date__lte=min(year_end, as_of) if as_of else year_end,
     ).order_by("-date")
     region_id = Coalesce("constituency__region_id", "group__region_id", output_field=IntegerField())
-    region_name = Region.objects.filter(pk=OuterRef("r_region_id")).values("name")[:1]
+    region_name = Region.objects.filter(pk=OuterRef("r_region_id")).order_by().values("name")[:1]
     deputies = deputies.annotate(r_region_id=region_id).annotate(
         r_region_name=Coalesce(Subquery(region_name), "congress__region__name"),
         r_voter_report_date=Subquery(voter_reports.values("date")[:1]),
