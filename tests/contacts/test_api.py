@@ -400,3 +400,55 @@ def test_a_deputy_records_a_report_to_voters_through_the_api(login, deputy):
     assert response.json()["attendance"] == 48
     assert future.status_code == 400
     assert "date" in future.json()
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_the_meeting_and_report_lists_run_a_constant_number_of_queries(
+    login, deputy, street_staff, django_assert_max_num_queries, n
+):
+    from tests.contacts.factories import MeetingRequestFactory, VoterReportFactory
+
+    for _ in range(n):
+        MeetingRequestFactory(deputy=deputy)
+        VoterReportFactory(deputy=deputy, constituency=deputy.constituency)
+    client = login(street_staff)
+
+    with django_assert_max_num_queries(8):
+        meetings = client.get("/api/v1/meeting-requests/")
+    with django_assert_max_num_queries(8):
+        reports = client.get("/api/v1/voter-reports/")
+
+    assert meetings.json()["count"] == reports.json()["count"] == n
+
+
+def test_a_committee_member_reads_linked_deputies_activities_but_cannot_change_them(
+    login, deputy, other_deputy, committee_member
+):
+    alices = activity_for(deputy, created_by=deputy.person.user)
+    bobs = activity_for(other_deputy)
+    client = login(committee_member)
+
+    assert [a["id"] for a in client.get("/api/v1/activities/").json()["results"]] == [alices.pk]
+    assert client.get(f"/api/v1/activities/{bobs.pk}/").status_code == 404
+    response = client.patch(
+        f"/api/v1/activities/{alices.pk}/", {"summary": "改"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_staff_correct_activities_in_their_jurisdiction_and_other_streets_get_404(
+    login, deputy, street_staff, other_street_staff
+):
+    activity = activity_for(deputy, created_by=deputy.person.user, people_reached=10)
+
+    other = login(other_street_staff).patch(
+        f"/api/v1/activities/{activity.pk}/", {"people_reached": 99}, content_type="application/json"
+    )
+    own = login(street_staff).patch(
+        f"/api/v1/activities/{activity.pk}/", {"people_reached": 12}, content_type="application/json"
+    )
+
+    assert other.status_code == 404
+    assert own.status_code == 200
+    activity.refresh_from_db()
+    assert activity.people_reached == 12
