@@ -10,12 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts import scoping
 
-from ..models import (
-    Opinion,
-    OpinionEvent,
-)
-from .steps import _effect, clean_data
-from .table import TRANSITIONS, ActionConflict, ActionNotAllowed, Actor, S, _state_allows, actor_for
+from ..models import Opinion, OpinionEvent
+from .steps import clean_data, effect_of
+from .table import TRANSITIONS, ActionConflict, ActionNotAllowed, Actor, S, actor_for, state_allows
 
 # --- The entry point ------------------------------------------------------------------------------
 
@@ -42,12 +39,12 @@ def apply_action(
     expected = expected_state or opinion.state
     if not transition.who(who, opinion):
         raise ActionNotAllowed(_("您无权对这条意见执行“%(action)s”。") % {"action": transition.label})
-    if expected != opinion.state or not _state_allows(transition, opinion):
+    if expected != opinion.state or not state_allows(transition, opinion):
         raise ActionConflict(_("这条意见的状态已经变化，请刷新后再试。"))
     cleaned = clean_data(transition, opinion, who, data or {})
 
     with transaction.atomic():
-        effect = _effect(transition, opinion, who, cleaned, now)
+        effect = effect_of(transition, opinion, who, cleaned, now)
         # Compare-and-set on the state the actor saw (and the row version, so two units replying at
         # the same moment cannot both count the other as still open).
         updated = Opinion.objects.filter(pk=opinion.pk, state=expected, updated_at=opinion.updated_at).update(

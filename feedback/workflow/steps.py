@@ -203,7 +203,7 @@ class Effect:
     public_note: str = ""
 
 
-def _effect(transition: Transition, opinion: Opinion, actor: Actor, d: dict, now) -> Effect:
+def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, now) -> Effect:
     action = transition.action
     note, public = d.get("internal_note", ""), d.get("public_note", "")
     updates: dict[str, Any] = {}

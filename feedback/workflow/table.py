@@ -327,14 +327,14 @@ def fields_for(action: str) -> tuple[Field, ...]:
 # --- Queries ------------------------------------------------------------------------------------
 
 
-def _state_allows(transition: Transition, opinion: Opinion) -> bool:
+def state_allows(transition: Transition, opinion: Opinion) -> bool:
     return opinion.state in transition.sources and (transition.guard is None or transition.guard(opinion))
 
 
 def allowed_actions(opinion: Opinion, user) -> list[str]:
     """The actions `user` may take on `opinion` now, in table order."""
     actor = user if isinstance(user, Actor) else actor_for(user)
-    return [t.action for t in _TABLE if _state_allows(t, opinion) and t.who(actor, opinion)]
+    return [t.action for t in _TABLE if state_allows(t, opinion) and t.who(actor, opinion)]
 
 
 def may_act(opinion: Opinion, user, action: str) -> bool:
