@@ -158,3 +158,15 @@ def test_another_bodys_staff_cannot_edit_or_publish_an_article(login, street_sta
 
 def test_deputies_cannot_write_articles(login, deputy_user):
     assert login(deputy_user).get("/reports/articles/new/").status_code == 403
+
+
+def test_the_reports_demo_is_idempotent(db):
+    from deputies import demo as registry_demo
+    from reports import demo
+
+    today = datetime.date(2026, 11, 28)
+    registry_demo.seed(today=today, stdout=io.StringIO(), create_accounts=False)
+    assert demo.seed(today=today) > 0
+    assert demo.seed(today=today) == 0
+    assert Article.objects.published().count() == 2
+    assert WorkFund.objects.filter(year=2026).exists() and FundSpending.objects.exists()
