@@ -481,6 +481,9 @@ def test_an_assigned_unit_without_consent_sees_no_contact_button(
 
     page = client.get(reverse("feedback:detail", args=[opinion.pk])).content.decode()
 
+    assignments = page.split('data-testid="assignments"')[1].split("</ul>")[0]
+    assert "区住房和城乡建设管理委员会" in assignments and "办理中" in assignments
+
     assert reverse("feedback:show_contact", args=[opinion.pk]) not in page
     assert "138****5678" in page
     assert client.post(reverse("feedback:show_contact", args=[opinion.pk])).status_code == 403
