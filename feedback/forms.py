@@ -286,7 +286,7 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
     )
     overdue = forms.BooleanField(label=_("仅显示超期"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Blank means "still open", what a work queue is for; "all" includes closed ones.
         self.fields["state"].choices = [
@@ -295,7 +295,7 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
             *OpinionState.choices,
         ]
         self.fields["level"].choices = [("", _("全部层级")), *RouteLevel.choices]
-        self.fields["region"].queryset = street_and_town_choices()
+        self.fields["region"].queryset = regions if regions is not None else street_and_town_choices()
         self._style_widgets()
 
     @property

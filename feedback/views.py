@@ -318,7 +318,7 @@ def _require_queue_user(user):
 def queue(request):
     """A deputy's inbox, a liaison body's queue or a handling unit's queue (whichever the user has)."""
     _require_queue_user(request.user)
-    form = f.QueueFilterForm(request.GET or None)
+    form = f.QueueFilterForm(request.GET or None, regions=_queue_regions(request.user))
     opinions = selectors.queue_for(request.user, **form.filters())
     if form.open_only:
         opinions = opinions.open()
@@ -338,6 +338,13 @@ def queue(request):
             "can_record": scoping.role_of(request.user) in RECORDING_ROLES,
         },
     )
+
+
+def _queue_regions(user):
+    """A street or town body filters by its own committees; everyone else by street and town."""
+    if scoping.jurisdiction_region(user) is not None:
+        return scoping.regions_in_jurisdiction(user).order_by("kind", "name")
+    return None
 
 
 def _visible_opinion(user, pk):

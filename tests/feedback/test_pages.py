@@ -658,6 +658,7 @@ def test_queue_filters_by_state_and_overdue_and_searches(login, street_staff, yu
     assert shown(state="verifying") == {late.pk}
     assert shown(overdue="on") == {late.pk}
     assert shown(q="路灯") == {lamp.pk}
+    assert shown(region=yueyang.pk) == {lamp.pk, late.pk}
     assert "严重超期" in client.get(reverse("feedback:queue")).content.decode()
 
 
