@@ -1,6 +1,8 @@
 """Writes of contact activities and the performance record (§三(四)–(八), §五(三)–(五), R-ACT-1…7).
 
-Every function takes the acting user explicitly, checks the actor's rights through `accounts.scoping`
+Activities, confirmations, amendments, closed years and exemptions live here; the rest of the record
+(reports to voters, research, training, meetings) in `record_services.py`, re-exported below. Every
+function takes the acting user explicitly, checks the actor's rights through `accounts.scoping`
 (PermissionDenied when refused) and the input (ValidationError with field errors when invalid).
 """
 
@@ -18,25 +20,33 @@ from accounts import scoping
 from accounts.models import Role
 
 from . import selectors
+from .checks import (
+    allowed_opinions,
+    check_date,
+    check_open_year,
+    check_people,
+    is_staff_actor,
+    require_staff_for,
+)
 from .models import (
-    MAX_PEOPLE_REACHED,
     ActivityKind,
     ActivityPhoto,
     Amendment,
-    AttendanceStatus,
     ClosedYear,
     ContactActivity,
-    MeetingRequest,
-    MeetingState,
     Participation,
     QuotaExemption,
-    ReportForm,
-    ResearchKind,
-    ResearchReport,
-    TrainingAttendance,
-    TrainingPlan,
-    TrainingSession,
-    VoterReport,
+)
+from .record_services import (  # the rest of the record, re-exported
+    add_training_session,
+    arrange_meeting,
+    create_training_plan,
+    decline_meeting,
+    record_attendance,
+    record_meeting,
+    record_research_report,
+    record_voter_report,
+    request_meeting,
 )
 
 MAX_PHOTOS = 9
@@ -58,54 +68,6 @@ CHANGEABLE_FIELDS = (
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _is_staff(actor) -> bool:
-    return scoping.is_admin(actor) or (actor.is_authenticated and actor.role == Role.LIAISON_STAFF)
-
-
-def _require_staff_for(actor, deputies: Iterable) -> None:
-    """Liaison staff act for deputies in their jurisdiction only; administrators for all."""
-    if scoping.is_admin(actor):
-        return
-    if not (actor.is_authenticated and actor.role == Role.LIAISON_STAFF):
-        raise PermissionDenied(_("只有联络机构工作人员可以办理此事项。"))
-    for deputy in deputies:
-        if not scoping.can_manage_deputy(actor, deputy):
-            raise PermissionDenied(_("%(name)s不在您所在机构的联系范围内。") % {"name": deputy.person.name})
-
-
-def _check_people(value, field: str, errors: dict) -> None:
-    if value is None or isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = _("请填写人数。")
-    elif value < 0:
-        errors[field] = _("人数不能为负数。")
-    elif value > MAX_PEOPLE_REACHED:
-        errors[field] = _("人数不能超过%(max)d人次，请核对。") % {"max": MAX_PEOPLE_REACHED}
-
-
-def _check_date(day, deputies: Sequence, errors: dict, *, field: str = "date") -> None:
-    if not isinstance(day, datetime.date):
-        errors[field] = _("请填写日期。")
-        return
-    if day > timezone.localdate():
-        errors[field] = _("日期不能晚于今天。")
-        return
-    for deputy in deputies:
-        if day < deputy.start_date or (deputy.end_date and day > deputy.end_date):
-            errors[field] = _("日期不在%(name)s的代表任期内（%(start)s 至 %(end)s）。") % {
-                "name": deputy.person.name,
-                "start": deputy.start_date.isoformat(),
-                "end": deputy.end_date.isoformat() if deputy.end_date else _("今"),
-            }
-            return
-
-
-def _check_open_year(day, errors: dict, *, field: str = "date") -> None:
-    if isinstance(day, datetime.date) and selectors.is_year_closed(day.year):
-        errors[field] = _("%(year)d年度已关闭，记录不能再修改；如需更正，请由联络机构提交更正说明。") % {
-            "year": day.year
-        }
-
-
 def _validate_photos(photos: Sequence) -> list:
     """Each photo must really be an image (content checked with Pillow), re-encoded without metadata."""
     from deputies.images import ImageSpec, normalize_image
@@ -120,24 +82,6 @@ def _validate_photos(photos: Sequence) -> list:
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
     return cleaned
-
-
-def _allowed_opinions(actor, opinions: Iterable, deputies: Sequence) -> list:
-    """Opinions that may be linked: those of the participants, recorded by the actor, or (staff) in
-    the actor's jurisdiction."""
-    opinions = list(opinions)
-    if not opinions or scoping.is_district_wide(actor):
-        return opinions
-    deputy_ids = {d.pk for d in deputies}
-    regions = set(scoping.regions_in_jurisdiction(actor).values_list("pk", flat=True))
-    for opinion in opinions:
-        if not (
-            opinion.deputy_id in deputy_ids
-            or opinion.recorded_by_id == actor.pk
-            or opinion.region_id in regions
-        ):
-            raise ValidationError({"opinions": _("只能关联本人或本辖区的社情民意。")})
-    return opinions
 
 
 def _normalize_flags(kind: str, is_constituency_contact: bool, is_centralized: bool) -> tuple[bool, bool]:
@@ -163,12 +107,12 @@ def _validate_activity(
     errors: dict = {}
     if kind not in ActivityKind.values:
         errors["kind"] = _("请选择活动方式。")
-    _check_date(date, deputies, errors)
+    check_date(date, deputies, errors)
     if check_closed and "date" not in errors:
-        _check_open_year(date, errors)
-    _check_people(people_reached, "people_reached", errors)
+        check_open_year(date, errors)
+    check_people(people_reached, "people_reached", errors)
     for value in people_met.values():
-        _check_people(value, "people_met", errors)
+        check_people(value, "people_met", errors)
     if is_constituency_contact and constituency is None:
         errors["constituency"] = _("进选区联系活动须填写选区。")
     if constituency is not None:
@@ -200,7 +144,7 @@ def _authorize_participants(actor, deputies: Sequence) -> None:
     if scoping.is_admin(actor):
         return
     if actor.is_authenticated and actor.role == Role.LIAISON_STAFF:
-        _require_staff_for(actor, deputies)
+        require_staff_for(actor, deputies)
         return
     own = set(scoping.own_deputy_ids(actor))
     if not own:
@@ -260,9 +204,9 @@ def log_activity(
         deputies=deputies,
         people_met=met,
     )
-    linked_opinions = _allowed_opinions(actor, opinions, deputies)
+    linked_opinions = allowed_opinions(actor, opinions, deputies)
     cleaned_photos = _validate_photos(list(photos))
-    staff = _is_staff(actor)
+    staff = is_staff_actor(actor)
     with transaction.atomic():
         activity = ContactActivity.objects.create(
             kind=kind,
@@ -311,7 +255,7 @@ def register_activity_for_group(
     """A liaison body registers an activity it organized for many deputies at once, e.g. a centralized
     contact of a whole deputy group (R-ACT-5, §五(三)). Only deputies in its jurisdiction; the members
     of `group` serving on the day are added to `deputies`."""
-    if not _is_staff(actor):
+    if not is_staff_actor(actor):
         raise PermissionDenied(_("只有联络机构工作人员可以统一登记活动。"))
     participants = {d.pk: d for d in (deputies or [])}
     if group is not None:
@@ -349,7 +293,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
     participations = list(activity.participations.select_related("deputy__person"))
     deputies = [p.deputy for p in participations]
     if "participants" in changes:
-        if not _is_staff(actor):
+        if not is_staff_actor(actor):
             raise PermissionDenied(_("参加代表只能由联络机构修改。"))
         deputies = list(changes["participants"])
         _authorize_participants(actor, deputies)
@@ -373,7 +317,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
         }
     errors: dict = {}
     if not amending:
-        _check_open_year(activity.date, errors)
+        check_open_year(activity.date, errors)
     if errors:
         raise ValidationError(errors)
     # An amendment may correct a closed year: only the closed-year refusal is waived for it.
@@ -396,7 +340,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
             setattr(activity, field, new)
     new_opinions = None
     if "opinions" in changes:
-        new_opinions = _allowed_opinions(actor, changes["opinions"], deputies)
+        new_opinions = allowed_opinions(actor, changes["opinions"], deputies)
         old_ids = sorted(activity.opinions.values_list("pk", flat=True))
         if sorted(o.pk for o in new_opinions) != old_ids:
             diff["opinions"] = [old_ids, sorted(o.pk for o in new_opinions)]
@@ -445,7 +389,7 @@ def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[Ac
     """Add photos to an activity the actor may change (while its year is open)."""
     _get_changeable(actor, activity)
     errors: dict = {}
-    _check_open_year(activity.date, errors)
+    check_open_year(activity.date, errors)
     if errors:
         raise ValidationError(errors)
     if activity.photos.count() + len(photos) > MAX_PHOTOS:
@@ -462,7 +406,7 @@ def amend_activity(*, actor, activity: ContactActivity, reason: str, **changes) 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写更正原因。")})
-    if not _is_staff(actor):
+    if not is_staff_actor(actor):
         raise PermissionDenied(_("更正由联络机构或管理员办理。"))
     _get_changeable(actor, activity)
     with transaction.atomic():
@@ -476,9 +420,9 @@ def amend_activity(*, actor, activity: ContactActivity, reason: str, **changes) 
 def confirm_activity(*, actor, activity: ContactActivity) -> ContactActivity:
     """The deputy's liaison body confirms an activity the deputy logged (R-ACT-5)."""
     deputies = [p.deputy for p in activity.participations.select_related("deputy__person")]
-    _require_staff_for(actor, deputies)
+    require_staff_for(actor, deputies)
     errors: dict = {}
-    _check_open_year(activity.date, errors)
+    check_open_year(activity.date, errors)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -504,7 +448,7 @@ def close_year(*, actor, year: int) -> ClosedYear:
 
 def grant_exemption(*, actor, deputy, year: int, reason: str) -> QuotaExemption:
     """Excuse a deputy from a year's quota (§三(六) "一般"), always with a reason."""
-    _require_staff_for(actor, [deputy])
+    require_staff_for(actor, [deputy])
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写免除原因。")})
@@ -515,254 +459,29 @@ def grant_exemption(*, actor, deputy, year: int, reason: str) -> QuotaExemption:
 
 
 def revoke_exemption(*, actor, deputy, year: int) -> None:
-    _require_staff_for(actor, [deputy])
+    require_staff_for(actor, [deputy])
     QuotaExemption.objects.filter(deputy=deputy, year=year).delete()
 
 
-# --- Reports to voters, research, training, meetings ------------------------------------------------
-
-
-def _require_self_or_staff(actor, deputy) -> None:
-    if deputy.pk in scoping.own_deputy_ids(actor):
-        return
-    _require_staff_for(actor, [deputy])
-
-
-def record_voter_report(
-    *,
-    actor,
-    deputy,
-    date: datetime.date,
-    form: str = ReportForm.ORAL,
-    constituency=None,
-    attendance: int = 0,
-    content: str = "",
-    file=None,
-) -> VoterReport:
-    """Record a report to voters (§三(七), R-ACT-3): mainly oral, at least once per term."""
-    _require_self_or_staff(actor, deputy)
-    constituency = constituency or deputy.constituency
-    errors: dict = {}
-    if form not in ReportForm.values:
-        errors["form"] = _("请选择报告形式。")
-    _check_date(date, [deputy], errors)
-    _check_people(attendance, "attendance", errors)
-    if constituency is not None and constituency.congress_id != deputy.congress_id:
-        errors["constituency"] = _("选区必须属于代表所在的同一届人民代表大会。")
-    if not (content or "").strip() and not file:
-        errors["content"] = _("请填写报告内容或上传报告文件。")
-    if errors:
-        raise ValidationError(errors)
-    return VoterReport.objects.create(
-        deputy=deputy,
-        date=date,
-        form=form,
-        constituency=constituency,
-        attendance=attendance,
-        content=content,
-        file=file or "",
-        created_by=actor,
-    )
-
-
-def record_research_report(
-    *,
-    actor,
-    title: str,
-    date: datetime.date,
-    deputies: Sequence,
-    kind: str = ResearchKind.RESEARCH,
-    organs_visited: str = "",
-    summary: str = "",
-    document=None,
-    opinions: Iterable = (),
-    outcomes: str = "",
-) -> ResearchReport:
-    """Record a research or inspection report (§三(四), R-ACT-4), registered by the liaison body."""
-    deputies = list(deputies)
-    _require_staff_for(actor, deputies)
-    errors: dict = {}
-    if kind not in ResearchKind.values:
-        errors["kind"] = _("请选择类型。")
-    if not (title or "").strip():
-        errors["title"] = _("请填写题目。")
-    if not deputies:
-        errors["deputies"] = _("请选择参加代表。")
-    _check_date(date, deputies, errors)
-    if errors:
-        raise ValidationError(errors)
-    linked = _allowed_opinions(actor, opinions, deputies)
-    with transaction.atomic():
-        report = ResearchReport.objects.create(
-            kind=kind,
-            title=title.strip(),
-            date=date,
-            organs_visited=organs_visited,
-            summary=summary,
-            document=document or "",
-            outcomes=outcomes,
-            organized_by=actor.organization if actor.organization_id else None,
-            created_by=actor,
-        )
-        report.deputies.set(deputies)
-        if linked:
-            report.opinions.set(linked)
-    return report
-
-
-def create_training_plan(*, actor, congress, year: int, title: str, description: str = "") -> TrainingPlan:
-    """A training plan (§五(四), R-ACT-6)."""
-    if not _is_staff(actor):
-        raise PermissionDenied(_("培训计划由联络机构制定。"))
-    if not (title or "").strip():
-        raise ValidationError({"title": _("请填写名称。")})
-    return TrainingPlan.objects.create(
-        congress=congress,
-        year=year,
-        title=title.strip(),
-        description=description,
-        organized_by=actor.organization if actor.organization_id else None,
-    )
-
-
-def add_training_session(
-    *, actor, plan: TrainingPlan, title: str, date: datetime.date, place: str = "", hours=0
-) -> TrainingSession:
-    if not _is_staff(actor):
-        raise PermissionDenied(_("培训课程由联络机构安排。"))
-    if not (title or "").strip():
-        raise ValidationError({"title": _("请填写主题。")})
-    return TrainingSession.objects.create(plan=plan, title=title.strip(), date=date, place=place, hours=hours)
-
-
-def record_attendance(
-    *, actor, session: TrainingSession, deputy, status: str = AttendanceStatus.PRESENT
-) -> TrainingAttendance:
-    """Record a deputy's attendance of a training session (staff, within their jurisdiction)."""
-    _require_staff_for(actor, [deputy])
-    if status not in AttendanceStatus.values:
-        raise ValidationError({"status": _("请选择出席情况。")})
-    attendance, _created = TrainingAttendance.objects.update_or_create(
-        session=session, deputy=deputy, defaults={"status": status}
-    )
-    return attendance
-
-
-def _liaison_body_for(deputy):
-    """The liaison body that arranges a deputy's meetings (§五(五)): the street working committee or
-    town office of the deputy's constituency; None (the district office) otherwise."""
-    from deputies.models import Organization, OrganizationKind
-
-    region_id = deputy.constituency.region_id if deputy.constituency_id else None
-    if region_id is None:
-        return None
-    return (
-        Organization.objects.filter(
-            region_id=region_id, kind__in=[OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE]
-        )
-        .order_by("id")
-        .first()
-    )
-
-
-def request_meeting(
-    *, actor, deputy, subject: str, organ=None, organ_name: str = "", head_name: str = ""
-) -> MeetingRequest:
-    """A deputy asks to meet the head of a state organ (约见, §五(五), R-ACT-7)."""
-    _require_self_or_staff(actor, deputy)
-    errors: dict = {}
-    if not (subject or "").strip():
-        errors["subject"] = _("请填写约见事由。")
-    if organ is None and not (organ_name or "").strip():
-        errors["organ"] = _("请选择或填写约见的机关。")
-    if errors:
-        raise ValidationError(errors)
-    return MeetingRequest.objects.create(
-        deputy=deputy,
-        subject=subject.strip(),
-        organ=organ,
-        organ_name=organ_name or (organ.name if organ else ""),
-        head_name=head_name,
-        liaison_body=_liaison_body_for(deputy),
-        created_by=actor,
-    )
-
-
-def _transition_meeting(
-    *, actor, request: MeetingRequest, sources: tuple[str, ...], target: str, **fields
-) -> MeetingRequest:
-    _require_staff_for(actor, [request.deputy])
-    # Compare-and-set on the expected state: of two staff acting at once, exactly one wins.
-    updated = MeetingRequest.objects.filter(pk=request.pk, state__in=sources).update(state=target, **fields)
-    if updated != 1:
-        request.refresh_from_db()
-        raise ValidationError(
-            _("该约见当前状态为“%(state)s”，不能执行此操作。") % {"state": request.get_state_display()},
-            code="conflict",
-        )
-    request.refresh_from_db()
-    _notify_deputy(request)
-    return request
-
-
-def _notify_deputy(request: MeetingRequest) -> None:
-    from accounts.notify import notify
-
-    user = request.deputy.person.user
-    if user is None:
-        return
-    notify(
-        recipient=user,
-        kind="meeting_request",
-        title=_("您的约见申请：%(state)s") % {"state": request.get_state_display()},
-        body=request.decline_reason or request.notes or request.subject,
-        key=f"meeting:{request.pk}:{request.state}",
-    )
-
-
-def arrange_meeting(
-    *, actor, request: MeetingRequest, scheduled_at: datetime.datetime, place: str = ""
-) -> MeetingRequest:
-    if scheduled_at is None or timezone.is_naive(scheduled_at):
-        raise ValidationError({"scheduled_at": _("请填写约见时间。")})
-    return _transition_meeting(
-        actor=actor,
-        request=request,
-        sources=(MeetingState.REQUESTED, MeetingState.ARRANGED),
-        target=MeetingState.ARRANGED,
-        scheduled_at=scheduled_at,
-        place=place,
-        arranged_by=actor,
-        liaison_body=actor.organization if actor.organization_id else request.liaison_body,
-    )
-
-
-def record_meeting(*, actor, request: MeetingRequest, held_on: datetime.date, notes: str) -> MeetingRequest:
-    errors: dict = {}
-    if not (notes or "").strip():
-        errors["notes"] = _("请填写约见记录。")
-    if not isinstance(held_on, datetime.date) or held_on > timezone.localdate():
-        errors["held_on"] = _("约见日期不能晚于今天。")
-    if errors:
-        raise ValidationError(errors)
-    return _transition_meeting(
-        actor=actor,
-        request=request,
-        sources=(MeetingState.ARRANGED,),
-        target=MeetingState.HELD,
-        held_on=held_on,
-        notes=notes.strip(),
-    )
-
-
-def decline_meeting(*, actor, request: MeetingRequest, reason: str) -> MeetingRequest:
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写未能安排的原因。")})
-    return _transition_meeting(
-        actor=actor,
-        request=request,
-        sources=(MeetingState.REQUESTED, MeetingState.ARRANGED),
-        target=MeetingState.DECLINED,
-        decline_reason=reason.strip(),
-        arranged_by=actor,
-    )
+__all__ = [
+    "CHANGEABLE_FIELDS",
+    "MAX_PHOTOS",
+    "add_photos",
+    "add_training_session",
+    "amend_activity",
+    "arrange_meeting",
+    "close_year",
+    "confirm_activity",
+    "create_training_plan",
+    "decline_meeting",
+    "grant_exemption",
+    "log_activity",
+    "record_attendance",
+    "record_meeting",
+    "record_research_report",
+    "record_voter_report",
+    "register_activity_for_group",
+    "request_meeting",
+    "revoke_exemption",
+    "update_activity",
+]

@@ -1,0 +1,84 @@
+"""Checks shared by the services of this app: who may act for which deputies (through
+`accounts.scoping`), dates within mandates and not in the future (Asia/Shanghai), numbers of people,
+closed years, and which opinions may be linked to a record."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from accounts.models import Role
+
+from . import selectors
+from .models import MAX_PEOPLE_REACHED
+
+
+def is_staff_actor(actor) -> bool:
+    return scoping.is_admin(actor) or (actor.is_authenticated and actor.role == Role.LIAISON_STAFF)
+
+
+def require_staff_for(actor, deputies: Iterable) -> None:
+    """Liaison staff act for deputies in their jurisdiction only; administrators for all."""
+    if scoping.is_admin(actor):
+        return
+    if not (actor.is_authenticated and actor.role == Role.LIAISON_STAFF):
+        raise PermissionDenied(_("只有联络机构工作人员可以办理此事项。"))
+    for deputy in deputies:
+        if not scoping.can_manage_deputy(actor, deputy):
+            raise PermissionDenied(_("%(name)s不在您所在机构的联系范围内。") % {"name": deputy.person.name})
+
+
+def check_people(value, field: str, errors: dict) -> None:
+    if value is None or isinstance(value, bool) or not isinstance(value, int):
+        errors[field] = _("请填写人数。")
+    elif value < 0:
+        errors[field] = _("人数不能为负数。")
+    elif value > MAX_PEOPLE_REACHED:
+        errors[field] = _("人数不能超过%(max)d人次，请核对。") % {"max": MAX_PEOPLE_REACHED}
+
+
+def check_date(day, deputies: Sequence, errors: dict, *, field: str = "date") -> None:
+    if not isinstance(day, datetime.date):
+        errors[field] = _("请填写日期。")
+        return
+    if day > timezone.localdate():
+        errors[field] = _("日期不能晚于今天。")
+        return
+    for deputy in deputies:
+        if day < deputy.start_date or (deputy.end_date and day > deputy.end_date):
+            errors[field] = _("日期不在%(name)s的代表任期内（%(start)s 至 %(end)s）。") % {
+                "name": deputy.person.name,
+                "start": deputy.start_date.isoformat(),
+                "end": deputy.end_date.isoformat() if deputy.end_date else _("今"),
+            }
+            return
+
+
+def check_open_year(day, errors: dict, *, field: str = "date") -> None:
+    if isinstance(day, datetime.date) and selectors.is_year_closed(day.year):
+        errors[field] = _("%(year)d年度已关闭，记录不能再修改；如需更正，请由联络机构提交更正说明。") % {
+            "year": day.year
+        }
+
+
+def allowed_opinions(actor, opinions: Iterable, deputies: Sequence) -> list:
+    """Opinions that may be linked: those of the participants, recorded by the actor, or (staff) in
+    the actor's jurisdiction."""
+    opinions = list(opinions)
+    if not opinions or scoping.is_district_wide(actor):
+        return opinions
+    deputy_ids = {d.pk for d in deputies}
+    regions = set(scoping.regions_in_jurisdiction(actor).values_list("pk", flat=True))
+    for opinion in opinions:
+        if not (
+            opinion.deputy_id in deputy_ids
+            or opinion.recorded_by_id == actor.pk
+            or opinion.region_id in regions
+        ):
+            raise ValidationError({"opinions": _("只能关联本人或本辖区的社情民意。")})
+    return opinions

@@ -1,0 +1,275 @@
+"""Writes of the rest of the performance record: reports to voters (§三(七), R-ACT-3), research
+and inspection reports (§三(四), R-ACT-4), training (§五(四), R-ACT-6) and meeting requests (§五(五),
+R-ACT-7). Re-exported by `contacts.services`, the app's one entry point for writes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+
+from .checks import allowed_opinions, check_date, check_people, is_staff_actor, require_staff_for
+from .models import (
+    AttendanceStatus,
+    MeetingRequest,
+    MeetingState,
+    ReportForm,
+    ResearchKind,
+    ResearchReport,
+    TrainingAttendance,
+    TrainingPlan,
+    TrainingSession,
+    VoterReport,
+)
+
+
+def _require_self_or_staff(actor, deputy) -> None:
+    if deputy.pk in scoping.own_deputy_ids(actor):
+        return
+    require_staff_for(actor, [deputy])
+
+
+def record_voter_report(
+    *,
+    actor,
+    deputy,
+    date: datetime.date,
+    form: str = ReportForm.ORAL,
+    constituency=None,
+    attendance: int = 0,
+    content: str = "",
+    file=None,
+) -> VoterReport:
+    """Record a report to voters (§三(七), R-ACT-3): mainly oral, at least once per term."""
+    _require_self_or_staff(actor, deputy)
+    constituency = constituency or deputy.constituency
+    errors: dict = {}
+    if form not in ReportForm.values:
+        errors["form"] = _("请选择报告形式。")
+    check_date(date, [deputy], errors)
+    check_people(attendance, "attendance", errors)
+    if constituency is not None and constituency.congress_id != deputy.congress_id:
+        errors["constituency"] = _("选区必须属于代表所在的同一届人民代表大会。")
+    if not (content or "").strip() and not file:
+        errors["content"] = _("请填写报告内容或上传报告文件。")
+    if errors:
+        raise ValidationError(errors)
+    return VoterReport.objects.create(
+        deputy=deputy,
+        date=date,
+        form=form,
+        constituency=constituency,
+        attendance=attendance,
+        content=content,
+        file=file or "",
+        created_by=actor,
+    )
+
+
+def record_research_report(
+    *,
+    actor,
+    title: str,
+    date: datetime.date,
+    deputies: Sequence,
+    kind: str = ResearchKind.RESEARCH,
+    organs_visited: str = "",
+    summary: str = "",
+    document=None,
+    opinions: Iterable = (),
+    outcomes: str = "",
+) -> ResearchReport:
+    """Record a research or inspection report (§三(四), R-ACT-4), registered by the liaison body."""
+    deputies = list(deputies)
+    require_staff_for(actor, deputies)
+    errors: dict = {}
+    if kind not in ResearchKind.values:
+        errors["kind"] = _("请选择类型。")
+    if not (title or "").strip():
+        errors["title"] = _("请填写题目。")
+    if not deputies:
+        errors["deputies"] = _("请选择参加代表。")
+    check_date(date, deputies, errors)
+    if errors:
+        raise ValidationError(errors)
+    linked = allowed_opinions(actor, opinions, deputies)
+    with transaction.atomic():
+        report = ResearchReport.objects.create(
+            kind=kind,
+            title=title.strip(),
+            date=date,
+            organs_visited=organs_visited,
+            summary=summary,
+            document=document or "",
+            outcomes=outcomes,
+            organized_by=actor.organization if actor.organization_id else None,
+            created_by=actor,
+        )
+        report.deputies.set(deputies)
+        if linked:
+            report.opinions.set(linked)
+    return report
+
+
+def create_training_plan(*, actor, congress, year: int, title: str, description: str = "") -> TrainingPlan:
+    """A training plan (§五(四), R-ACT-6)."""
+    if not is_staff_actor(actor):
+        raise PermissionDenied(_("培训计划由联络机构制定。"))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("请填写名称。")})
+    return TrainingPlan.objects.create(
+        congress=congress,
+        year=year,
+        title=title.strip(),
+        description=description,
+        organized_by=actor.organization if actor.organization_id else None,
+    )
+
+
+def add_training_session(
+    *, actor, plan: TrainingPlan, title: str, date: datetime.date, place: str = "", hours=0
+) -> TrainingSession:
+    if not is_staff_actor(actor):
+        raise PermissionDenied(_("培训课程由联络机构安排。"))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("请填写主题。")})
+    return TrainingSession.objects.create(plan=plan, title=title.strip(), date=date, place=place, hours=hours)
+
+
+def record_attendance(
+    *, actor, session: TrainingSession, deputy, status: str = AttendanceStatus.PRESENT
+) -> TrainingAttendance:
+    """Record a deputy's attendance of a training session (staff, within their jurisdiction)."""
+    require_staff_for(actor, [deputy])
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": _("请选择出席情况。")})
+    attendance, _created = TrainingAttendance.objects.update_or_create(
+        session=session, deputy=deputy, defaults={"status": status}
+    )
+    return attendance
+
+
+def _liaison_body_for(deputy):
+    """The liaison body that arranges a deputy's meetings (§五(五)): the street working committee or
+    town office of the deputy's constituency; None (the district office) otherwise."""
+    from deputies.models import Organization, OrganizationKind
+
+    region_id = deputy.constituency.region_id if deputy.constituency_id else None
+    if region_id is None:
+        return None
+    return (
+        Organization.objects.filter(
+            region_id=region_id, kind__in=[OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE]
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def request_meeting(
+    *, actor, deputy, subject: str, organ=None, organ_name: str = "", head_name: str = ""
+) -> MeetingRequest:
+    """A deputy asks to meet the head of a state organ (约见, §五(五), R-ACT-7)."""
+    _require_self_or_staff(actor, deputy)
+    errors: dict = {}
+    if not (subject or "").strip():
+        errors["subject"] = _("请填写约见事由。")
+    if organ is None and not (organ_name or "").strip():
+        errors["organ"] = _("请选择或填写约见的机关。")
+    if errors:
+        raise ValidationError(errors)
+    return MeetingRequest.objects.create(
+        deputy=deputy,
+        subject=subject.strip(),
+        organ=organ,
+        organ_name=organ_name or (organ.name if organ else ""),
+        head_name=head_name,
+        liaison_body=_liaison_body_for(deputy),
+        created_by=actor,
+    )
+
+
+def _transition_meeting(
+    *, actor, request: MeetingRequest, sources: tuple[str, ...], target: str, **fields
+) -> MeetingRequest:
+    require_staff_for(actor, [request.deputy])
+    # Compare-and-set on the expected state: of two staff acting at once, exactly one wins.
+    updated = MeetingRequest.objects.filter(pk=request.pk, state__in=sources).update(state=target, **fields)
+    if updated != 1:
+        request.refresh_from_db()
+        raise ValidationError(
+            _("该约见当前状态为“%(state)s”，不能执行此操作。") % {"state": request.get_state_display()},
+            code="conflict",
+        )
+    request.refresh_from_db()
+    _notify_deputy(request)
+    return request
+
+
+def _notify_deputy(request: MeetingRequest) -> None:
+    from accounts.notify import notify
+
+    user = request.deputy.person.user
+    if user is None:
+        return
+    notify(
+        recipient=user,
+        kind="meeting_request",
+        title=_("您的约见申请：%(state)s") % {"state": request.get_state_display()},
+        body=request.decline_reason or request.notes or request.subject,
+        key=f"meeting:{request.pk}:{request.state}",
+    )
+
+
+def arrange_meeting(
+    *, actor, request: MeetingRequest, scheduled_at: datetime.datetime, place: str = ""
+) -> MeetingRequest:
+    if scheduled_at is None or timezone.is_naive(scheduled_at):
+        raise ValidationError({"scheduled_at": _("请填写约见时间。")})
+    return _transition_meeting(
+        actor=actor,
+        request=request,
+        sources=(MeetingState.REQUESTED, MeetingState.ARRANGED),
+        target=MeetingState.ARRANGED,
+        scheduled_at=scheduled_at,
+        place=place,
+        arranged_by=actor,
+        liaison_body=actor.organization if actor.organization_id else request.liaison_body,
+    )
+
+
+def record_meeting(*, actor, request: MeetingRequest, held_on: datetime.date, notes: str) -> MeetingRequest:
+    errors: dict = {}
+    if not (notes or "").strip():
+        errors["notes"] = _("请填写约见记录。")
+    if not isinstance(held_on, datetime.date) or held_on > timezone.localdate():
+        errors["held_on"] = _("约见日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    return _transition_meeting(
+        actor=actor,
+        request=request,
+        sources=(MeetingState.ARRANGED,),
+        target=MeetingState.HELD,
+        held_on=held_on,
+        notes=notes.strip(),
+    )
+
+
+def decline_meeting(*, actor, request: MeetingRequest, reason: str) -> MeetingRequest:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写未能安排的原因。")})
+    return _transition_meeting(
+        actor=actor,
+        request=request,
+        sources=(MeetingState.REQUESTED, MeetingState.ARRANGED),
+        target=MeetingState.DECLINED,
+        decline_reason=reason.strip(),
+        arranged_by=actor,
+    )
