@@ -200,11 +200,10 @@ class _Seeder:
         self.created = 0
 
     def moment(self, days_ago: float) -> datetime.datetime:
-        day = self.today - datetime.timedelta(days=int(days_ago))
+        """`days_ago` days before 17:00 on the demo day, to the minute (later steps, later times)."""
         tz = timezone.get_default_timezone()
-        return datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=tz) + datetime.timedelta(
-            hours=(days_ago % 1) * 24
-        )
+        end = datetime.datetime.combine(self.today, datetime.time(17, 0), tzinfo=tz)
+        return end - datetime.timedelta(minutes=round(days_ago * 24 * 60))
 
     def area(self, code: str) -> Region | None:
         return Region.objects.filter(code=code).first()

@@ -12,6 +12,11 @@ from . import deadlines, privacy, workflow
 from .models import Channel, Opinion, OpinionEvent, Suggestion
 
 
+def _moment(value):
+    """A datetime as the other fields show it (ISO 8601 in the portal's time zone)."""
+    return serializers.DateTimeField().to_representation(value) if value is not None else None
+
+
 class RefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -171,9 +176,9 @@ class OpinionDetailSerializer(OpinionListSerializer):
         return [
             {
                 "unit": {"id": a.organization_id, "name": a.organization.name},
-                "assigned_at": a.assigned_at,
-                "due_at": a.due_at,
-                "replied_at": a.replied_at,
+                "assigned_at": _moment(a.assigned_at),
+                "due_at": _moment(a.due_at),
+                "replied_at": _moment(a.replied_at),
                 "outcome": a.outcome,
                 "reply_text": a.reply_text,
             }
