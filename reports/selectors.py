@@ -16,7 +16,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.db.models import DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +36,7 @@ SORT_FIELDS = {
     "centralized_contacts": ("q_centralized_contacts_done",),
     "people_reached": ("q_people_reached_done",),
     "opinions_reflected": ("q_opinions_reflected_done",),
-    "compliant": ("q_compliant",),
+    "compliant": (),  # sorted on the built rows: compliance comes from progress_from_row
     "voter_report": ("r_voter_report_date",),
 }
 DEFAULT_ORDER = ("congress__level", "r_region_name", "person__name", "pk")
@@ -294,7 +293,9 @@ def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> Qu
         r_region_name=Coalesce(Subquery(region_name), "congress__region__name"),
         r_voter_report_date=Subquery(voter_reports.values("date")[:1]),
     )
-    return quotas.annotate_progress(deputies, year, as_of=as_of)
+    # Compliance is read from the measures by progress_from_row: asking the database for it too
+    # would evaluate every measure subquery a second time (contacts.quotas, with_compliant).
+    return quotas.annotate_progress(deputies, year, as_of=as_of, with_compliant=False)
 
 
 def _filtered(deputies: QuerySet, filters: ReportFilters) -> QuerySet:
@@ -304,15 +305,14 @@ def _filtered(deputies: QuerySet, filters: ReportFilters) -> QuerySet:
         deputies = deputies.filter(r_region_id=filters.region)
     if filters.group:
         deputies = deputies.filter(group_id=filters.group)
-    if filters.compliant is not None:
-        deputies = deputies.filter(q_compliant=filters.compliant)
+    # The compliant filter and sort are applied to the built rows (see compliance_report).
     return deputies
 
 
 def _ordering(sort: str) -> tuple[str, ...]:
     descending = sort.startswith("-")
     fields = SORT_FIELDS.get(sort.lstrip("-"))
-    if not fields:
+    if not fields:  # unknown, or sorted in Python (compliant): the default order first
         return DEFAULT_ORDER
     prefix = "-" if descending else ""
     return (*(prefix + f for f in fields), "person__name", "pk")
@@ -335,7 +335,6 @@ _ROW_FIELDS = (
     "q_months",
     "q_exempt",
     "q_exemption_reason",
-    "q_compliant",
     *(f"q_{m}_{part}" for m in MEASURES for part in ("done", "required")),
 )
 
@@ -372,13 +371,10 @@ def _row(values: dict, year: int, as_of: datetime.date | None, level_labels: dic
 
 
 def _fetch(queryset: QuerySet) -> list[dict]:
-    """Run the report's one query. On PostgreSQL the JIT compiler is switched off for it: the
+    """Run the report's one query with PostgreSQL's JIT compiler off (quotas.without_jit): the
     planner's cost of the correlated subqueries makes PostgreSQL compile the query every time, which
     costs more than the query itself (see docs/benchmarks.md)."""
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+    with quotas.without_jit():
         return list(queryset)
 
 
@@ -423,6 +419,10 @@ def compliance_report(
     queryset = queryset.order_by(*_ordering(filters.sort)).values(*_ROW_FIELDS)
     level_labels = dict(level_choices())
     rows = [_row(values, year, as_of, level_labels) for values in _fetch(queryset)]
+    if filters.compliant is not None:
+        rows = [row for row in rows if row.compliant == filters.compliant]
+    if filters.sort.lstrip("-") == "compliant":
+        rows.sort(key=lambda row: row.compliant, reverse=filters.sort.startswith("-"))
     total, subtotals = subtotals_of(rows)
     return ComplianceReport(
         year=year, as_of=as_of, filters=filters, rows=rows, total=total, subtotals=subtotals

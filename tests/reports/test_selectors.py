@@ -163,3 +163,13 @@ def test_the_report_runs_the_same_number_of_queries_for_10_and_1000_deputies(
 def test_deputies_outside_the_year_are_left_out(world, admin_user):
     ids = set(deputies_for_report(admin_user, 2026).values_list("pk", flat=True))
     assert ids == set(expected_rows(2026))
+
+
+def test_sorting_by_status_puts_compliant_deputies_first_when_reversed(world, admin_user):
+    report = compliance_report(
+        user=admin_user, year=2026, filters=ReportFilters(sort="-compliant"), as_of=END_OF_2026
+    )
+
+    flags = [row.compliant for row in report.rows]
+    assert flags == sorted(flags, reverse=True)
+    assert True in flags and False in flags
