@@ -396,3 +396,18 @@ def test_photos_can_be_sent_with_a_multipart_submission(citizen, yueyang_communi
     response = citizen.post(URL, {"content": TEXT + "二", "region": yueyang_community.pk, "photos": [bad]})
     assert response.status_code == 400
     assert "photos" in response.json()
+
+
+def test_the_overdue_filter_and_status_follow_the_stored_due_date(
+    login, street_staff, opinion, yueyang_community
+):
+    import datetime
+
+    from django.utils import timezone
+
+    Opinion.objects.filter(pk=opinion.pk).update(due_at=timezone.now() - datetime.timedelta(days=40))
+    OpinionFactory(region=yueyang_community, due_at=timezone.now() + datetime.timedelta(days=3))
+    client = login(street_staff)
+    late = client.get(URL, {"overdue": "true"}).json()["results"]
+    assert [(r["id"], r["deadline_status"]) for r in late] == [(opinion.pk, "long_overdue")]
+    assert client.get(URL, {"overdue": "false"}).json()["count"] == 1
