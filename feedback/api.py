@@ -2,6 +2,7 @@
 
 - `POST /opinions/` (anonymous allowed, rate-limited per client address) → 201 `tracking_code`, `state`;
 - `GET /opinions/`, `GET /opinions/{id}/` for those who may see them (another's → 404);
+- `GET /opinions/actions/`: the workflow table (sources, targets, data each action takes);
 - `POST /opinions/{id}/{action}/` → 403 refused / 404 invisible / 409 lost race / 400 invalid data;
 - `GET /opinions/track/{code}/` and `POST /opinions/track/{code}/rate/` for the citizen;
 - `GET /suggestions/`, `GET /suggestions/{id}/`.
@@ -136,6 +137,35 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="办理操作一览（状态、权限说明和所需数据）", tags=["opinions"], responses=OpenApiTypes.OBJECT
+    )
+    @action(detail=False, methods=["get"], url_path="actions")
+    def workflow_table(self, request):
+        """The workflow table, so a client builds its forms from it: for each action its source
+        states, targets and the data it takes."""
+        return Response(
+            [
+                {
+                    "action": t.action,
+                    "label": str(t.label),
+                    "sources": list(t.sources),
+                    "targets": list(t.possible_targets),
+                    "fields": [
+                        {
+                            "name": f.name,
+                            "label": str(f.label),
+                            "kind": f.kind,
+                            "required": f.required,
+                            "choices": [{"value": v, "label": label} for v, label in f.choices],
+                        }
+                        for f in t.fields
+                    ],
+                }
+                for t in workflow.TRANSITIONS.values()
+            ]
+        )
 
     def get_object(self):
         opinion = selectors.opinion_for(self.request.user, self.kwargs["pk"])

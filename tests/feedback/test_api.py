@@ -411,3 +411,19 @@ def test_the_overdue_filter_and_status_follow_the_stored_due_date(
     late = client.get(URL, {"overdue": "true"}).json()["results"]
     assert [(r["id"], r["deadline_status"]) for r in late] == [(opinion.pk, "long_overdue")]
     assert client.get(URL, {"overdue": "false"}).json()["count"] == 1
+
+
+def test_the_app_can_read_the_workflow_table_to_build_its_forms(login, deputy_user):
+    table = login(deputy_user).get(f"{URL}actions/").json()
+    by_action = {row["action"]: row for row in table}
+    assert set(by_action) == set(workflow.ACTIONS)
+    route = by_action["route"]
+    assert route["sources"] == ["received", "verifying", "moderation"]
+    level = next(f for f in route["fields"] if f["name"] == "level")
+    assert level["required"] and {c["value"] for c in level["choices"]} == {
+        "street",
+        "town",
+        "district",
+        "city",
+        "letters",
+    }
