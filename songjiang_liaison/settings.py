@@ -275,3 +275,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+
+# Opinions (feedback app). Defaults live beside the rules; these are the knobs an operator turns.
+OPINION_RETENTION_MONTHS = env.int("OPINION_RETENTION_MONTHS", default=24)
+OPINION_LONG_OVERDUE_DAYS = env.int("OPINION_LONG_OVERDUE_DAYS", default=30)
+OPINION_BLOCK_LINKS = env.bool("OPINION_BLOCK_LINKS", default=True)
+# Trust X-Forwarded-For for rate limits only behind a proxy that sets it.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
