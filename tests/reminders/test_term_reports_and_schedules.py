@@ -1,6 +1,7 @@
 """Term-report reminders (§三(七)) and the default beat schedules kept in the database."""
 
 import datetime
+from io import StringIO
 
 import pytest
 
@@ -86,3 +87,15 @@ def test_the_database_scheduler_loads_the_installed_schedules_with_registered_ta
     quota = next(e for e in entries if e.task == "contacts.tasks.send_quota_reminders")
     assert str(quota.schedule.tz) == "Asia/Shanghai"
     assert quota.schedule.hour == {9}
+
+
+def test_the_install_schedules_command_recreates_a_deleted_schedule():
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    install_default_schedules()
+    PeriodicTask.objects.filter(task="feedback.reminders.send_deadline_reminders").delete()
+    out = StringIO()
+    call_command("install_schedules", stdout=out)
+    assert out.getvalue().strip() == "1 schedule(s) installed."
+    assert PeriodicTask.objects.filter(task="feedback.reminders.send_deadline_reminders").count() == 1
