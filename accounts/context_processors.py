@@ -15,6 +15,10 @@ NAV_ITEMS = [
     ("contacts:overview", _("代表履职"), {Role.LIAISON_STAFF, Role.ADMIN}),
     ("feedback:queue", _("工作队列"), {Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.ADMIN}),
     ("reports:compliance", _("履职报表"), {Role.LIAISON_STAFF, Role.COMMITTEE_MEMBER, Role.ADMIN}),
+    ("reports:handling", _("办理统计"), {Role.LIAISON_STAFF, Role.ADMIN}),
+    ("reports:funds", _("工作经费"), {Role.LIAISON_STAFF, Role.ADMIN}),
+    ("reports:public", _("公开数据"), None),
+    ("reports:articles", _("履职风采"), None),
 ]
 
 

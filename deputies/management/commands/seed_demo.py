@@ -13,7 +13,7 @@ from deputies import demo
 
 # Other apps add their own demo data (activities, opinions) through a `demo.seed(today=, stdout=)`
 # function; a missing module or function is skipped, so each app can land on its own.
-APP_SEEDERS = ("contacts.demo", "feedback.demo")
+APP_SEEDERS = ("contacts.demo", "feedback.demo", "reports.demo")
 
 
 class Command(BaseCommand):
