@@ -442,7 +442,12 @@ def close_year(*, actor, year: int) -> ClosedYear:
         raise PermissionDenied(_("只有管理员可以关闭年度。"))
     if year >= timezone.localdate().year:
         raise ValidationError({"year": _("只能关闭已经结束的年度。")})
-    closed, _created = ClosedYear.objects.get_or_create(year=year, defaults={"closed_by": actor})
+    closed, created = ClosedYear.objects.get_or_create(year=year, defaults={"closed_by": actor})
+    if created:
+        # The year's compliance report is stored as submitted (reports app), after the close commits.
+        from reports.tasks import snapshot_closed_year
+
+        transaction.on_commit(lambda: snapshot_closed_year.delay(year, closed.pk))
     return closed
 
 

@@ -6,6 +6,3 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("报表")
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the closed-year snapshot)
