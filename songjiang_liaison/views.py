@@ -43,7 +43,14 @@ def healthz(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    """The public front page; above it, for a signed-in user, the dashboard of their role."""
+    from reports.dashboards import dashboard_for
+
+    dashboard = dashboard_for(request.user)
+    context = {"dashboard": dashboard}
+    if dashboard is not None:
+        context["dashboard_template"] = f"reports/_dashboard_{dashboard.kind}.html"
+    return render(request, "home.html", context)
 
 
 def error_403(request, exception=None):
