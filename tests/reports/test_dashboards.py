@@ -180,7 +180,15 @@ def test_a_committee_member_sees_the_progress_of_her_fixed_contacts(login, commi
     assert "鲍勃" not in content and "丹尼尔" not in content
 
 
-def test_an_administrator_sees_the_district_overview(login, admin_user, world):
+def test_an_administrator_sees_the_district_overview(login, admin_user, world, handling_unit):
+    now = timezone.now()
+    Assignment.objects.create(
+        opinion=world["bob"],
+        organization=handling_unit,
+        assigned_at=now - datetime.timedelta(days=10),
+        due_at=now - datetime.timedelta(days=2),
+        replied_at=now - datetime.timedelta(days=5),
+    )
     content = home(login(admin_user))
     assert 'data-dashboard="admin"' in content
     assert stat(content, "serving") == "3"
@@ -190,6 +198,7 @@ def test_an_administrator_sees_the_district_overview(login, admin_user, world):
     assert stat(content, "received") == "5"
     assert (stat(content, "open"), stat(content, "overdue")) == ("4", "2")
     assert "严重超期 1" in content
+    assert stat(content, "on-time-reply") == "100.0%"  # one reply, before its due date
     for url in ("/reports/compliance/", "/reports/handling/", "/opinions/queue/"):
         assert url in content
     assert "张三丰" not in content
