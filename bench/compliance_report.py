@@ -13,8 +13,13 @@ Then it times, for 2026:
   query through `contacts.quotas.annotate_progress`, plus the Python rows and subtotals), and
 - the same aggregate written by hand as one raw SQL query (GROUP BY over the participations and
   opinions, joined to the deputies),
-each run several times (best of N after a warm-up), and prints both times and the ratio. The two
-are checked to agree deputy by deputy. Record the numbers in docs/benchmarks.md.
+each run several times (best of N after a warm-up), and prints both times, the ratio, the number
+of queries the report ran and the load average. The two are checked to agree deputy by deputy.
+Record the numbers in docs/benchmarks.md.
+
+Options: ``--keepdb`` keeps the database after the run and reuses it when it is already loaded
+(drop it with ``dropdb test_<name>``); ``--explain`` prints ``EXPLAIN (ANALYZE, BUFFERS)`` of the
+report's query.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import DateTimeField  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
@@ -336,6 +342,16 @@ def report_sql_only() -> int:
     return rows
 
 
+def explain_report() -> str:
+    from reports.selectors import _annotated
+
+    queryset = _annotated(quotas.deputies_serving_in_year(YEAR), YEAR, None)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def best_of(fn, runs: int) -> tuple[float, object]:
     fn()  # warm-up: plans and caches, as on a running server
     times, result = [], None
@@ -352,14 +368,20 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=300_000)
     parser.add_argument("--opinions", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keepdb", action="store_true", help="keep (and reuse) the loaded database")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the report query")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL: set DATABASE_URL=postgres://…")
 
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=args.keepdb, serialize=False
+    )
     try:
         started = time.perf_counter()
-        generate(args.deputies, args.activities, args.opinions, random.Random(2026))
+        if not Deputy.objects.exists():
+            generate(args.deputies, args.activities, args.opinions, random.Random(2026))
+        # Fresh statistics after the bulk load: without them the planner guesses row counts.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(
@@ -371,6 +393,10 @@ def main() -> None:
         raw_time, raw_rows = best_of(raw_report, args.runs)
         report_time, report = best_of(django_report, args.runs)
         sql_time, _rows = best_of(report_sql_only, args.runs)
+        with CaptureQueriesContext(connection) as queries:
+            django_report()
+        if args.explain:
+            print(explain_report())
 
         raw = {r[0]: r[1:] for r in raw_rows}
         for row in report.rows:
@@ -394,8 +420,14 @@ def main() -> None:
         print(f"compliance_report (one query + rows/totals):  {report_time:6.3f}s")
         print(f"  of which the report's SQL alone:           {sql_time:6.3f}s")
         print(f"ratio: {report_time / raw_time:.2f}x  (best of {args.runs} after a warm-up)")
+        print(f"queries run by compliance_report: {len(queries)}")
+        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keepdb:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ mandate covers and ``elapsed`` the number of those days up to and including D.
 An exemption (``QuotaExemption``, always with a reason) makes the deputy compliant and never behind.
 
 Everything is computed by ONE query for any number of deputies (`annotate_progress`); see
-docs/quotas.md.
+docs/quotas.md and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -55,6 +57,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,15 +222,36 @@ def pace_target(
 # --- The aggregate query --------------------------------------------------------------------------
 
 
-def _count_subquery(queryset, aggregate) -> Subquery:
-    """A correlated subquery returning one aggregate per outer deputy (NULL → 0 via Coalesce)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("deputy_id").annotate(value=aggregate).values("value")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+class PerDeputy(ExpressionWrapper):
+    """A per-deputy value (a subquery, or an expression over the deputy's columns) in a query that
+    :func:`annotate_progress` groups by deputy.
+
+    Django groups by every non-aggregate annotation as a whole; PostgreSQL then computes such an
+    expression, subqueries included, once per joined participation row before grouping. Wrapped,
+    the query is grouped by the plain columns the expression reads instead, and the expression is
+    computed once per deputy, after the aggregation. Callers adding their own per-deputy subqueries
+    to a queryset they pass to :func:`annotate_progress` (reports) wrap them in this too.
+    """
+
+    def get_group_by_cols(self):
+        return _columns_read(self.expression)
+
+
+def _columns_read(expression) -> list:
+    """The outer columns an expression reads (for GROUP BY)."""
+    if isinstance(expression, Subquery):
+        return list(expression.query.get_external_cols())
+    if isinstance(expression, Col):
+        return [expression]
+    columns = []
+    for source in expression.get_source_expressions():
+        if source is not None and hasattr(source, "get_source_expressions"):
+            columns.extend(_columns_read(source))
+    return columns
+
+
+def _per_deputy(expression, output_field) -> PerDeputy:
+    return PerDeputy(expression, output_field=output_field)
 
 
 def _plain_count(queryset) -> Coalesce:
@@ -316,43 +340,77 @@ def annotate_progress(
     ``q_compliant`` (exempt, or every measure met). Pace depends on the day and is computed by
     :func:`progress_from_row`. Filtering or ordering on these annotations stays in the same query.
 
-    ``q_compliant`` repeats the measure subqueries inside a CASE (the database evaluates them again);
-    callers that only read rows pass ``with_compliant=False`` and get the same answer from
+    The contact measures are conditional aggregates (``COUNT``/``SUM … FILTER``) over one outer join
+    of the deputies to their participations and activities, so the query is grouped by deputy;
+    opinions, exemption and policy stay per-deputy subqueries (:class:`PerDeputy`), computed once
+    per deputy after the grouping. Consequences for callers: pass a queryset not already filtered
+    through ``participations`` (such a filter would narrow the counted rows too), and wrap any
+    per-deputy subquery annotated on it in :class:`PerDeputy` (else PostgreSQL evaluates it once per
+    participation). ``with_compliant=False`` leaves out ``q_compliant`` for callers that read it from
     :func:`progress_from_row`.
     """
-    from .models import Participation, QuotaExemption, QuotaPolicy
+    from .models import QuotaExemption, QuotaPolicy
 
     first = year_bounds(year)[0]
     last = _counting_end(year, as_of)
 
     policy = QuotaPolicy.objects.filter(congress_id=OuterRef("congress_id"), year=year)
-    confirmed_only_policy = QuotaPolicy.objects.filter(
-        congress_id=OuterRef(OuterRef("congress_id")), year=year, count_confirmed_only=True
+    # The contact measures are conditional aggregates over ONE join deputies ⟕ participations ⟕
+    # activities, grouped by deputy: PostgreSQL hash-joins each table once instead of running a
+    # correlated subquery per deputy and measure (docs/benchmarks.md). The join is the only to-many
+    # join of the query (opinions stay correlated subqueries), so no row is counted twice.
+    counted = Q(
+        participations__activity__date__gte=first,
+        participations__activity__date__lte=last,
+        participations__activity__is_constituency_contact=True,
     )
-    contacts = Participation.objects.filter(
-        deputy_id=OuterRef("pk"),
-        activity__date__gte=first,
-        activity__date__lte=last,
-        activity__is_constituency_contact=True,
-    ).filter(~Exists(confirmed_only_policy) | Q(activity__confirmed_at__isnull=False))
+    confirmed = Q(participations__activity__confirmed_at__isnull=False)
+    centralized = Q(participations__activity__is_centralized=True)
+    # Evaluated once per deputy (after grouping), not once per participation.
+    confirmed_only = Exists(policy.filter(count_confirmed_only=True))
+
+    def contact_measure(aggregate, condition: Q | None = None):
+        condition = counted & condition if condition else counted
+        return Case(
+            When(confirmed_only, then=Coalesce(aggregate(filter=condition & confirmed), Value(0))),
+            default=Coalesce(aggregate(filter=condition), Value(0)),
+            output_field=IntegerField(),
+        )
+
+    def participations(**kwargs):
+        return Count("participations", **kwargs)
+
+    def people_met(**kwargs):
+        return Sum("participations__people_met", **kwargs)
+
     # Two index-friendly subqueries (by deputy, by recording user) rather than one with OR.
     opinions_named = _opinions_of_year(year, as_of).filter(deputy_id=OuterRef("pk"))
+    # Correlated on the deputy's own column person_id (not person__user_id): a joined table's column
+    # would join that table into the grouped query and widen its GROUP BY.
     opinions_recorded = _opinions_of_year(year, as_of).filter(
-        deputy__isnull=True, recorded_by_id=OuterRef("person__user_id")
+        deputy__isnull=True, recorded_by__person=OuterRef("person_id")
     )
     exemption = QuotaExemption.objects.filter(deputy_id=OuterRef("pk"), year=year)
 
     annotations = {
-        "q_months": _months_expression(year),
+        "q_months": _per_deputy(_months_expression(year), IntegerField()),
         "q_exempt": Exists(exemption),
-        "q_exemption_reason": Coalesce(Subquery(exemption.values("reason")[:1]), Value("")),
-        "q_constituency_contacts_done": _count_subquery(contacts, Count("pk")),
-        "q_centralized_contacts_done": _count_subquery(
-            contacts.filter(activity__is_centralized=True), Count("pk")
+        # Looked up only for the few exempt deputies (EXISTS is one hashed scan of the exemptions).
+        "q_exemption_reason": _per_deputy(
+            Case(
+                When(Exists(exemption), then=Subquery(exemption.values("reason")[:1])),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            CharField(),
         ),
-        "q_people_reached_done": _count_subquery(contacts, Sum("people_met")),
+        "q_constituency_contacts_done": contact_measure(participations),
+        "q_centralized_contacts_done": contact_measure(participations, centralized),
+        "q_people_reached_done": contact_measure(people_met),
         # Opinions may match on the deputy or on the recording user: count in a subquery of ids.
-        "q_opinions_reflected_done": _plain_count(opinions_named) + _plain_count(opinions_recorded),
+        "q_opinions_reflected_done": _per_deputy(
+            _plain_count(opinions_named) + _plain_count(opinions_recorded), IntegerField()
+        ),
     }
     queryset = queryset.annotate(**annotations)
     for measure in MEASURES:
@@ -363,10 +421,13 @@ def annotate_progress(
         # ceil(base × months / 12) == (base × months + 11) / 12 in integer division (values ≥ 0).
         queryset = queryset.annotate(
             **{
-                f"q_{measure}_required": Case(
-                    When(q_months=12, then=base),
-                    default=(base * F("q_months") + Value(11)) / Value(12),
-                    output_field=IntegerField(),
+                f"q_{measure}_required": _per_deputy(
+                    Case(
+                        When(q_months=12, then=base),
+                        default=(base * F("q_months") + Value(11)) / Value(12),
+                        output_field=IntegerField(),
+                    ),
+                    IntegerField(),
                 )
             }
         )

@@ -16,7 +16,17 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +38,10 @@ MEASURES = quotas.MEASURES
 
 # Sort keys of the report → the SQL expressions they order by (annotations of annotate_progress).
 SORT_FIELDS = {
-    "name": ("person__name",),
-    "level": ("congress__level",),
+    "name": ("r_person_name",),
+    "level": ("r_level",),
     "region": ("r_region_name",),
-    "group": ("group__name",),
+    "group": ("r_group_name",),
     "constituency_contacts": ("q_constituency_contacts_done",),
     "centralized_contacts": ("q_centralized_contacts_done",),
     "people_reached": ("q_people_reached_done",),
@@ -39,7 +49,7 @@ SORT_FIELDS = {
     "compliant": (),  # sorted on the built rows: compliance comes from progress_from_row
     "voter_report": ("r_voter_report_date",),
 }
-DEFAULT_ORDER = ("congress__level", "r_region_name", "person__name", "pk")
+DEFAULT_ORDER = ("r_level", "r_region_name", "r_person_name", "pk")
 
 GROUPINGS = OrderedDict(
     [
@@ -276,22 +286,56 @@ def groups_for_filter(user, year: int) -> QuerySet:
 
 
 def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> QuerySet:
-    from contacts.models import VoterReport
-    from deputies.models import Region
+    """The deputies with what a report row shows, as annotations (``r_`` and quotas' ``q_``).
 
+    :func:`contacts.quotas.annotate_progress` joins the participations and groups the query by
+    deputy. Everything else a row shows is read by a small subquery on the deputy's own columns
+    (``person_id``, ``congress_id``, ``group_id``, ``constituency_id``), wrapped in
+    :class:`contacts.quotas.PerDeputy`: the query is then grouped by the deputy's columns alone,
+    which PostgreSQL estimates right (one group per deputy) and aggregates in a hash table, and the
+    subqueries run once per deputy after the aggregation. Joining the person, congress and group
+    tables instead would widen the GROUP BY over several tables, make PostgreSQL expect one group
+    per participation and sort all participations (measured: 2.3 s instead of 1.3 s).
+    """
+    from contacts.models import VoterReport
+    from deputies.models import Congress, Constituency, DeputyGroup, Person, Region
+
+    def per_deputy(queryset: QuerySet, field, output_field=None) -> quotas.PerDeputy:
+        subquery = Subquery(queryset.order_by().values(field)[:1])
+        return quotas.PerDeputy(subquery, output_field=output_field or subquery.output_field)
+
+    congress = Congress.objects.filter(pk=OuterRef("congress_id"))
+    group = DeputyGroup.objects.filter(pk=OuterRef("group_id"))
+    constituency = Constituency.objects.filter(pk=OuterRef("constituency_id"))
+    deputies = deputies.annotate(
+        r_person_name=per_deputy(Person.objects.filter(pk=OuterRef("person_id")), "name"),
+        r_level=per_deputy(congress, "level"),
+        r_congress_name=per_deputy(congress, "name"),
+        r_congress_start=per_deputy(congress, "start_date"),
+        r_congress_region_name=per_deputy(congress, "region__name"),
+        r_group_name=per_deputy(group, "name"),
+        r_region_id=quotas.PerDeputy(
+            Coalesce(
+                Subquery(constituency.order_by().values("region_id")[:1]),
+                Subquery(group.order_by().values("region_id")[:1]),
+            ),
+            output_field=IntegerField(),
+        ),
+    )
     year_end = quotas.year_bounds(year)[1]
     # §三(七): a report to the voters at least once per term: any report from the start of the
     # deputy's congress term up to the end of the report's year (or as_of).
     voter_reports = VoterReport.objects.filter(
         deputy_id=OuterRef("pk"),
-        date__gte=OuterRef("congress__start_date"),
+        date__gte=OuterRef("r_congress_start"),
         date__lte=min(year_end, as_of) if as_of else year_end,
     ).order_by("-date")
-    region_id = Coalesce("constituency__region_id", "group__region_id", output_field=IntegerField())
     region_name = Region.objects.filter(pk=OuterRef("r_region_id")).order_by().values("name")[:1]
-    deputies = deputies.annotate(r_region_id=region_id).annotate(
-        r_region_name=Coalesce(Subquery(region_name), "congress__region__name"),
-        r_voter_report_date=Subquery(voter_reports.values("date")[:1]),
+    deputies = deputies.annotate(
+        r_region_name=quotas.PerDeputy(
+            Coalesce(Subquery(region_name), "r_congress_region_name"), output_field=CharField()
+        ),
+        r_voter_report_date=per_deputy(voter_reports, "date", DateField()),
     )
     # Compliance is read from the measures by progress_from_row: asking the database for it too
     # would evaluate every measure subquery a second time (contacts.quotas, with_compliant).
@@ -315,7 +359,7 @@ def _ordering(sort: str) -> tuple[str, ...]:
     if not fields:  # unknown, or sorted in Python (compliant): the default order first
         return DEFAULT_ORDER
     prefix = "-" if descending else ""
-    return (*(prefix + f for f in fields), "person__name", "pk")
+    return (*(prefix + f for f in fields), "r_person_name", "pk")
 
 
 # The columns the rows are read with: `.values()` is much cheaper than building four model
@@ -324,11 +368,11 @@ _ROW_FIELDS = (
     "pk",
     "start_date",
     "end_date",
-    "person__name",
-    "congress__level",
-    "congress__name",
+    "r_person_name",
+    "r_level",
+    "r_congress_name",
     "group_id",
-    "group__name",
+    "r_group_name",
     "r_region_id",
     "r_region_name",
     "r_voter_report_date",
@@ -352,20 +396,20 @@ class _AnnotatedDeputy:
 
     def __init__(self, values: dict):
         self.__dict__.update(values)
-        self.person = _Named(values["person__name"])
+        self.person = _Named(values["r_person_name"])
 
 
 def _row(values: dict, year: int, as_of: datetime.date | None, level_labels: dict) -> ReportRow:
     deputy = _AnnotatedDeputy(values)
     return ReportRow(
         progress=quotas.progress_from_row(deputy, year, as_of=as_of),
-        level=values["congress__level"],
-        level_label=level_labels.get(values["congress__level"], values["congress__level"]),
-        congress=values["congress__name"],
+        level=values["r_level"],
+        level_label=level_labels.get(values["r_level"], values["r_level"]),
+        congress=values["r_congress_name"],
         region_id=values["r_region_id"],
         region_name=values["r_region_name"] or "",
         group_id=values["group_id"],
-        group_name=values["group__name"] or "",
+        group_name=values["r_group_name"] or "",
         voter_report_date=values["r_voter_report_date"],
     )
 
