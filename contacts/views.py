@@ -272,39 +272,50 @@ def _activity_initial(activity) -> dict:
     return initial
 
 
-@login_required
-def activity_edit(request, pk):
-    """Change an activity while its year is open (§三(六)); closed years take amendments."""
-    activity = get_object_or_404(
-        selectors.activities_changeable_by(request.user).prefetch_related(
-            "participations__deputy", "opinions"
-        ),
-        pk=pk,
-    )
-    if selectors.is_year_closed(activity.date.year):
-        messages.warning(request, _("该年度已关闭，记录不能再修改；如需更正，请联系联络机构。"))
-        return redirect("contacts:detail", pk=activity.pk)
-    mandates = [p.deputy for p in activity.participations.all()]
-    form = ActivityForm(
+def _changeable_activity(request, pk):
+    activities = selectors.activities_changeable_by(request.user)
+    return get_object_or_404(activities.prefetch_related("participations__deputy", "opinions"), pk=pk)
+
+
+def _change_activity(request, activity, *, form_class, change, success_message, title):
+    """The edit and amendment pages: one form over the activity, one service call, one message."""
+    form = form_class(
         request.POST or None,
-        mandates=mandates,
+        mandates=[p.deputy for p in activity.participations.all()],
         user=request.user,
         activity=activity,
         initial=_activity_initial(activity),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_activity(actor=request.user, activity=activity, **form.service_kwargs())
+            change(actor=request.user, activity=activity, **form.service_kwargs())
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("活动记录已修改。"))
+            messages.success(request, success_message)
             return redirect("contacts:detail", pk=activity.pk)
     return _render(
         request,
         "contacts/activity_form.html",
-        {"form": form, "activity": activity, "title": _("修改联系活动")},
+        {"form": form, "activity": activity, "title": title},
         section="list",
+    )
+
+
+@login_required
+def activity_edit(request, pk):
+    """Change an activity while its year is open (§三(六)); closed years take amendments."""
+    activity = _changeable_activity(request, pk)
+    if selectors.is_year_closed(activity.date.year):
+        messages.warning(request, _("该年度已关闭，记录不能再修改；如需更正，请联系联络机构。"))
+        return redirect("contacts:detail", pk=activity.pk)
+    return _change_activity(
+        request,
+        activity,
+        form_class=ActivityForm,
+        change=services.update_activity,
+        success_message=_("活动记录已修改。"),
+        title=_("修改联系活动"),
     )
 
 
@@ -312,33 +323,13 @@ def activity_edit(request, pk):
 def activity_amend(request, pk):
     """A liaison body's correction with a reason, kept in the record (also in a closed year)."""
     _require_staff(request.user)
-    activity = get_object_or_404(
-        selectors.activities_changeable_by(request.user).prefetch_related(
-            "participations__deputy", "opinions"
-        ),
-        pk=pk,
-    )
-    mandates = [p.deputy for p in activity.participations.all()]
-    form = AmendActivityForm(
-        request.POST or None,
-        mandates=mandates,
-        user=request.user,
-        activity=activity,
-        initial=_activity_initial(activity),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.amend_activity(actor=request.user, activity=activity, **form.service_kwargs())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("更正已记录。"))
-            return redirect("contacts:detail", pk=activity.pk)
-    return _render(
+    return _change_activity(
         request,
-        "contacts/activity_form.html",
-        {"form": form, "activity": activity, "title": _("更正联系活动")},
-        section="list",
+        _changeable_activity(request, pk),
+        form_class=AmendActivityForm,
+        change=services.amend_activity,
+        success_message=_("更正已记录。"),
+        title=_("更正联系活动"),
     )
 
 
