@@ -28,6 +28,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
@@ -166,14 +167,15 @@ class Subtotal:
     done: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
     met: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
 
-    def add(self, row: ReportRow) -> None:
+    def add(self, row: ReportRow, measures: dict | None = None) -> None:
+        """Count a row in; ``measures`` is ``row.progress.measures()`` when the caller has it."""
         p = row.progress
         self.deputies += 1
         self.compliant += p.compliant
         self.exempt += p.exempt
         self.behind_pace += p.behind_pace
         self.voter_reports += row.voter_report
-        for name, measure in p.measures().items():
+        for name, measure in (measures if measures is not None else p.measures()).items():
             self.done[name] += measure.done
             self.met[name] += measure.met
 
@@ -399,10 +401,11 @@ class _AnnotatedDeputy:
         self.person = _Named(values["r_person_name"])
 
 
-def _row(values: dict, year: int, as_of: datetime.date | None, level_labels: dict) -> ReportRow:
+def _row(values: dict, year: int, pace_day: datetime.date, level_labels: dict) -> ReportRow:
     deputy = _AnnotatedDeputy(values)
     return ReportRow(
-        progress=quotas.progress_from_row(deputy, year, as_of=as_of),
+        # progress_from_row reads as_of only as the day pace is measured on.
+        progress=quotas.progress_from_row(deputy, year, as_of=pace_day),
         level=values["r_level"],
         level_label=level_labels.get(values["r_level"], values["r_level"]),
         congress=values["r_congress_name"],
@@ -416,7 +419,7 @@ def _row(values: dict, year: int, as_of: datetime.date | None, level_labels: dic
 
 def _fetch(queryset: QuerySet) -> list[dict]:
     """Run the report's one query with PostgreSQL's JIT compiler off (quotas.without_jit): the
-    planner's cost of the correlated subqueries makes PostgreSQL compile the query every time, which
+    planner's cost of the per-deputy subqueries makes PostgreSQL compile the query every time, which
     costs more than the query itself (see docs/benchmarks.md)."""
     with quotas.without_jit():
         return list(queryset)
@@ -427,7 +430,8 @@ def subtotals_of(rows: list[ReportRow]) -> tuple[Subtotal, dict[str, list[Subtot
     total = Subtotal(key="all", label=_("合计"))
     groups: dict[str, OrderedDict[str, Subtotal]] = {key: OrderedDict() for key in GROUPINGS}
     for row in rows:
-        total.add(row)
+        measures = row.progress.measures()  # once per row, not once per subtotal
+        total.add(row, measures)
         keys = {
             "level": (row.level, row.level_label),
             "region": (str(row.region_id or ""), row.region_name or _("未设置")),
@@ -437,7 +441,7 @@ def subtotals_of(rows: list[ReportRow]) -> tuple[Subtotal, dict[str, list[Subtot
             bucket = groups[grouping].get(key)
             if bucket is None:
                 bucket = groups[grouping][key] = Subtotal(key=key, label=label)
-            bucket.add(row)
+            bucket.add(row, measures)
     ordered = {key: sorted(values.values(), key=lambda s: str(s.label)) for key, values in groups.items()}
     # Levels read district first, then town.
     ordered["level"] = sorted(groups["level"].values(), key=lambda s: s.key)
@@ -462,7 +466,9 @@ def compliance_report(
     queryset = _filtered(_annotated(scope, year, as_of), filters)
     queryset = queryset.order_by(*_ordering(filters.sort)).values(*_ROW_FIELDS)
     level_labels = dict(level_choices())
-    rows = [_row(values, year, as_of, level_labels) for values in _fetch(queryset)]
+    # Pace is measured on as_of, or today: ask for the day once, not once per row.
+    pace_day = as_of or timezone.localdate()
+    rows = [_row(values, year, pace_day, level_labels) for values in _fetch(queryset)]
     if filters.compliant is not None:
         rows = [row for row in rows if row.compliant == filters.compliant]
     if filters.sort.lstrip("-") == "compliant":
