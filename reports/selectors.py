@@ -313,8 +313,6 @@ def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> Qu
         r_person_name=per_deputy(Person.objects.filter(pk=OuterRef("person_id")), "name"),
         r_level=per_deputy(congress, "level"),
         r_congress_name=per_deputy(congress, "name"),
-        r_congress_start=per_deputy(congress, "start_date"),
-        r_congress_region_name=per_deputy(congress, "region__name"),
         r_group_name=per_deputy(group, "name"),
         r_region_id=quotas.PerDeputy(
             Coalesce(
@@ -323,6 +321,11 @@ def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> Qu
             ),
             output_field=IntegerField(),
         ),
+    )
+    # Only inside the expressions below (alias: not selected, so not computed for every row).
+    deputies = deputies.alias(
+        r_congress_start=per_deputy(congress, "start_date"),
+        r_congress_region_name=per_deputy(congress, "region__name"),
     )
     year_end = quotas.year_bounds(year)[1]
     # §三(七): a report to the voters at least once per term: any report from the start of the
