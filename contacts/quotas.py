@@ -61,6 +61,7 @@ from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -142,7 +143,8 @@ class Progress:
             parts.append(_("反映社情民意%(n)d次") % {"n": self.opinions_reflected.missing})
         if not parts:
             return _("已完成本年度联系要求")
-        return _("还需") + "、".join(parts)
+        # The list separator is translated too: "、" in Chinese, ", " in English.
+        return _("还需") + pgettext("list separator", "、").join(parts)
 
     def as_dict(self) -> dict:
         """The API shape of design.md: each measure as {done, required}, plus the flags."""
