@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "feedback"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="feedback:submit", permanent=False), name="index"),
     path("new/", views.submit, name="submit"),
     path("new/committees/", views.committee_options, name="committee_options"),
     path("new/done/<str:code>/", views.submitted, name="submitted"),

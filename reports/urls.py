@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "reports"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="reports:public", permanent=False), name="index"),
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:year>/snapshot/", views.snapshot, name="snapshot"),
     path("public/", views.public_statistics, name="public"),

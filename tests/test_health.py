@@ -21,3 +21,14 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client):
 
     assert response.status_code == 503
     assert response.json()["database"]["ok"] is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "target"), [("/opinions/", "/opinions/new/"), ("/reports/", "/reports/public/")]
+)
+def test_section_roots_lead_to_their_public_page(client, path, target):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == target
