@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification, User
+from .models import Notification, NotificationPreference, User
 
 
 @admin.register(User)
@@ -24,3 +24,12 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("title", "recipient__username")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "in_app", "email", "sms")
+    list_filter = ("kind", "in_app", "email", "sms")
+    search_fields = ("user__username", "user__display_name")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
