@@ -261,6 +261,21 @@ class OpinionEvent(models.Model):
         return f"{self.opinion_id}: {self.from_state} → {self.to_state}"
 
 
+class SubmitterNotice(models.Model):
+    """The text message that told the citizen about one event: one row per event, stamped when sent,
+    so a retried or repeated notification task never texts the citizen twice."""
+
+    event = models.OneToOneField(OpinionEvent, on_delete=models.CASCADE, related_name="submitter_notice")
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群众短信通知")
+        verbose_name_plural = _("群众短信通知")
+
+    def __str__(self):
+        return f"{self.event_id}: {self.sent_at or '-'}"
+
+
 class OpinionPhoto(models.Model):
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("图片"), upload_to="opinions/photos/%Y/%m/")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.notify import notify
 
-from .models import Opinion, OpinionEvent, OpinionState
+from .models import Opinion, OpinionEvent, OpinionState, SubmitterNotice
 
 S = OpinionState
 _MOBILE = re.compile(r"1[3-9]\d{9}$")
@@ -126,5 +128,13 @@ def notify_submitter(event: OpinionEvent) -> bool:
     }
     if len(text) > SMS_TEXT_LIMIT:
         text = text[: SMS_TEXT_LIMIT - 1] + "…"
-    send_sms(phone=digits, text=text)
+    # Exactly once: the notice row is locked while the message goes out and stamped after it; a send
+    # that fails rolls the row back, so a retry sends, and a repeat finds the stamp and stops.
+    with transaction.atomic():
+        notice, _created = SubmitterNotice.objects.select_for_update().get_or_create(event=event)
+        if notice.sent_at is not None:
+            return False
+        send_sms(phone=digits, text=text)
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["sent_at"])
     return True

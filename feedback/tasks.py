@@ -10,7 +10,13 @@ from django.utils import timezone
 from . import notifications, privacy
 
 
-@shared_task(name="feedback.tasks.notify_opinion_event", acks_late=True)
+@shared_task(
+    name="feedback.tasks.notify_opinion_event",
+    acks_late=True,
+    autoretry_for=(OSError,),  # a mail or SMS gateway failure; every delivery is keyed, so retries are safe
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
 def notify_opinion_event(event_id: int) -> int:
     """Tell whoever must act next about one transition (enqueued after commit by the workflow)."""
     return notifications.notify_event(event_id)

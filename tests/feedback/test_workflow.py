@@ -499,3 +499,40 @@ def test_a_unit_cannot_reply_on_behalf_of_another_unit(world, other_unit):
         )
     assert "unit" in caught.value.message_dict
     assert not opinion.assignments.filter(organization=other_unit, replied_at__isnull=False).exists()
+
+
+def test_a_repeated_notification_task_texts_the_citizen_only_once(world, django_capture_on_commit_callbacks):
+    from accounts.sms import LocmemSmsBackend
+    from feedback import notifications
+
+    LocmemSmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        opinion = workflow.apply_action(
+            opinion=world["opinion"], action="reject", actor=world["admin"], data={"reason": "advertising"}
+        )
+    event = opinion.events.order_by("-id").first()
+
+    notifications.notify_event(event.pk)  # the task delivered again, e.g. after a worker restart
+
+    assert len(LocmemSmsBackend.outbox) == 1
+
+
+def test_a_failed_text_message_is_sent_when_the_task_is_retried(world, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from accounts.sms import LocmemSmsBackend, SmsError
+    from feedback import notifications
+
+    LocmemSmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # the notification task is not run yet
+        opinion = workflow.apply_action(
+            opinion=world["opinion"], action="reject", actor=world["admin"], data={"reason": "advertising"}
+        )
+    event = opinion.events.order_by("-id").first()
+    with mock.patch("accounts.sms.send_sms", side_effect=SmsError("gateway down")), pytest.raises(SmsError):
+        notifications.notify_event(event.pk)  # the first attempt: the gateway is down
+
+    notifications.notify_event(event.pk)  # the retry
+    notifications.notify_event(event.pk)  # and a stray repeat
+
+    assert len(LocmemSmsBackend.outbox) == 1
