@@ -22,10 +22,12 @@ TESTING = env.bool("TESTING", default=False)
 if DEBUG or TESTING:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key-songjiang")
 else:
+    # Unset, it stays empty and Django refuses to sign anything with it (ImproperlyConfigured on first
+    # use), so commands that need no key (makemigrations, check) still run; a weak key fails at once.
     SECRET_KEY = env.str("SECRET_KEY", default="")
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    if SECRET_KEY and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random string of at least 50 characters when DEBUG is off."
+            "SECRET_KEY must be a random string of at least 50 characters when DEBUG is off."
         )
 
 ALLOWED_HOSTS = env.list(
