@@ -158,18 +158,9 @@ def record_attendance(
 def _liaison_body_for(deputy):
     """The liaison body that arranges a deputy's meetings (§五(五)): the street working committee or
     town office of the deputy's constituency; None (the district office) otherwise."""
-    from deputies.models import Organization, OrganizationKind
+    from deputies.models import Organization
 
-    region_id = deputy.constituency.region_id if deputy.constituency_id else None
-    if region_id is None:
-        return None
-    return (
-        Organization.objects.filter(
-            region_id=region_id, kind__in=[OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE]
-        )
-        .order_by("id")
-        .first()
-    )
+    return Organization.objects.serving(deputy.constituency.region if deputy.constituency_id else None)
 
 
 def request_meeting(

@@ -34,12 +34,12 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from accounts.models import NotificationKind, Role, User
 from accounts.notify import Message, notify_many
-from deputies.models import Deputy, OrganizationKind
+from deputies.models import LOCAL_LIAISON_BODY_KINDS, Deputy
 
 from .quotas import annotate_progress, progress_from_row
 
 # The liaison bodies that receive digests of "their" deputies (§五(二)).
-DIGEST_BODY_KINDS = (OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE)
+DIGEST_BODY_KINDS = LOCAL_LIAISON_BODY_KINDS
 
 
 @dataclass(frozen=True)

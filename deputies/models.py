@@ -409,6 +409,8 @@ LIAISON_BODY_KINDS = (
     OrganizationKind.LETTERS_SECTION,
     OrganizationKind.STANDING_OFFICE,
 )
+# A street working committee serves a street, a town office a town (§五(二)).
+LOCAL_LIAISON_BODY_KINDS = (OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE)
 # Bodies whose jurisdiction is the whole district rather than one street or town.
 DISTRICT_WIDE_KINDS = (
     OrganizationKind.PERSONNEL_OFFICE,
@@ -423,6 +425,17 @@ class OrganizationQuerySet(models.QuerySet):
 
     def handling_units(self):
         return self.filter(kind=OrganizationKind.HANDLING_UNIT)
+
+    def local_liaison_bodies(self):
+        """Street working committees and town offices: the bodies serving one street or town."""
+        return self.filter(kind__in=LOCAL_LIAISON_BODY_KINDS)
+
+    def serving(self, region):
+        """The liaison body serving the street or town of `region` (§五(二)), or None."""
+        area = region.street_or_town() if region is not None else None
+        if area is None:
+            return None
+        return self.local_liaison_bodies().filter(region=area).order_by("id").first()
 
 
 class Organization(models.Model):

@@ -192,14 +192,12 @@ class _Directory:
                 directory.staff[user.organization_id].append(user)
                 if user.organization_id in personnel and user.role == Role.LIAISON_STAFF:
                     directory.supervisors.append(user)
-        bodies = Organization.objects.filter(
-            kind__in=(OrganizationKind.STREET_COMMITTEE, OrganizationKind.TOWN_OFFICE)
-        ).values_list("region_id", "pk")
+        bodies = Organization.objects.local_liaison_bodies().values_list("region_id", "pk")
         directory.body_by_area = dict(bodies)
         return directory
 
     def liaison_body(self, region) -> int | None:
-        """The street working committee or town office of the place (as `routing.liaison_body_for`)."""
+        """The street working committee or town office of the place (as `Organization.objects.serving`)."""
         area = region.street_or_town() if region is not None else None
         return self.body_by_area.get(area.pk) if area is not None else None
 

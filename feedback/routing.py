@@ -27,14 +27,7 @@ _DISTRICT_BODY = {
 
 def liaison_body_for(region: Region | None) -> Organization | None:
     """The street working committee or town office serving the street or town of `region`."""
-    if region is None:
-        return None
-    area = region.street_or_town()
-    if area is None:
-        return None
-    is_street = area.kind == RegionKind.STREET
-    kind = OrganizationKind.STREET_COMMITTEE if is_street else OrganizationKind.TOWN_OFFICE
-    return Organization.objects.filter(kind=kind, region=area).first()
+    return Organization.objects.serving(region)
 
 
 def levels_for(region: Region) -> list[str]:
