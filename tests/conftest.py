@@ -9,10 +9,21 @@ congress). Alice (`deputy`) is a district deputy elected in 岳阳; Bob (`other_
 import datetime
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from accounts.models import Role
 from deputies.models import CommitteeKind, Level, OrganizationKind, RegionKind
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the portal's default language (Simplified Chinese): a request in English
+    leaves English active in the thread, which would otherwise leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
