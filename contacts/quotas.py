@@ -34,34 +34,30 @@ docs/quotas.md and docs/benchmarks.md.
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
+import operator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
+from django.db.models.lookups import Exact, IsNull
+from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django_cte import CTE, with_cte
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -83,8 +79,10 @@ MEASURES = tuple(DEFAULT_REQUIREMENTS)
 OPINION_STATES_NOT_COUNTED = ("moderation", "rejected", "merged")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
+    """One measure of one deputy's year: what is done and what is required (after pro-rating)."""
+
     done: int
     required: int
 
@@ -100,23 +98,44 @@ class Measure:
         return {"done": self.done, "required": self.required}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
+    """One deputy's year. The four measures are kept as two tuples of integers in the order of
+    ``MEASURES`` and read as :class:`Measure` (``progress.people_reached.missing``): a district report
+    holds 10,000 of these, and Python's garbage collector does not track tuples of integers."""
+
     deputy_id: int
     name: str
     year: int
-    constituency_contacts: Measure
-    centralized_contacts: Measure
-    people_reached: Measure
-    opinions_reflected: Measure
+    done: tuple[int, int, int, int]
+    required: tuple[int, int, int, int]
     exempt: bool
     exemption_reason: str
     compliant: bool
     behind_pace: bool
     months_served: int = 12
 
+    @property
+    def constituency_contacts(self) -> Measure:
+        return Measure(self.done[0], self.required[0])
+
+    @property
+    def centralized_contacts(self) -> Measure:
+        return Measure(self.done[1], self.required[1])
+
+    @property
+    def people_reached(self) -> Measure:
+        return Measure(self.done[2], self.required[2])
+
+    @property
+    def opinions_reflected(self) -> Measure:
+        return Measure(self.done[3], self.required[3])
+
     def measures(self) -> dict[str, Measure]:
-        return {name: getattr(self, name) for name in MEASURES}
+        return {
+            name: Measure(done, required)
+            for name, done, required in zip(MEASURES, self.done, self.required, strict=True)
+        }
 
     def missing_text(self) -> str:
         """What is still missing, in Chinese, e.g.
@@ -209,62 +228,29 @@ def prorated(required: int, months: int) -> int:
     return -(-required * months // 12)
 
 
+def _elapsed(period: tuple[datetime.date, datetime.date] | None, as_of: datetime.date) -> tuple[int, int]:
+    """(days of the served period up to and including ``as_of``, days in the period)."""
+    if period is None:
+        return 0, 1
+    start, end = period
+    length = (end - start).days + 1
+    return min(max((as_of - start).days + 1, 0), length), length
+
+
 def pace_target(
     required: int, *, period: tuple[datetime.date, datetime.date] | None, as_of: datetime.date
 ) -> int:
     """What should be done by ``as_of``: required × elapsed fraction of the served period, rounded down."""
-    if period is None:
-        return 0
-    start, end = period
-    length = (end - start).days + 1
-    elapsed = min(max((as_of - start).days + 1, 0), length)
+    elapsed, length = _elapsed(period, as_of)
     return required * elapsed // length
 
 
 # --- The aggregate query --------------------------------------------------------------------------
-
-
-class PerDeputy(ExpressionWrapper):
-    """A per-deputy value (a subquery, or an expression over the deputy's columns) in a query that
-    :func:`annotate_progress` groups by deputy.
-
-    Django groups by every non-aggregate annotation as a whole; PostgreSQL then computes such an
-    expression, subqueries included, once per joined participation row before grouping. Wrapped,
-    the query is grouped by the plain columns the expression reads instead, and the expression is
-    computed once per deputy, after the aggregation. Callers adding their own per-deputy subqueries
-    to a queryset they pass to :func:`annotate_progress` (reports) wrap them in this too.
-    """
-
-    def get_group_by_cols(self):
-        return _columns_read(self.expression)
-
-
-def _columns_read(expression) -> list:
-    """The outer columns an expression reads (for GROUP BY)."""
-    if isinstance(expression, Subquery):
-        return list(expression.query.get_external_cols())
-    if isinstance(expression, Col):
-        return [expression]
-    columns = []
-    for source in expression.get_source_expressions():
-        if source is not None and hasattr(source, "get_source_expressions"):
-            columns.extend(_columns_read(source))
-    return columns
-
-
-def _per_deputy(expression, output_field) -> PerDeputy:
-    return PerDeputy(expression, output_field=output_field)
-
-
-def _plain_count(queryset) -> Coalesce:
-    """COUNT(*) of a correlated subquery without GROUP BY."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(value=Func(F("pk"), function="COUNT")).values("value")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+#
+# Each source of the measures is aggregated ONCE, per deputy, in a common table expression
+# (django-cte), and the deputies are LEFT JOINed to those grouped tables: the same plan as the
+# aggregate written by hand in SQL (bench/compliance_report.py). The deputies' query itself is not
+# grouped and runs no subquery per deputy, so callers may join, filter, order and annotate it freely.
 
 
 def _months_expression(year: int):
@@ -331,105 +317,121 @@ def counted_participations(deputy, year: int, *, as_of: datetime.date | None = N
     return participations.select_related("activity")
 
 
+def _contact_totals(deputies: QuerySet, year: int, as_of: datetime.date | None) -> CTE:
+    """Per deputy, the year's constituency contacts, centralized ones and people met, each twice:
+    all of them, and those of activities a liaison body confirmed (for confirmed-only policies)."""
+    from .models import Participation
+
+    counted = Participation.objects.filter(
+        activity__date__gte=year_bounds(year)[0],
+        activity__date__lte=_counting_end(year, as_of),
+        activity__is_constituency_contact=True,
+    )
+    confirmed = Q(activity__confirmed_at__isnull=False)
+    centralized = Q(activity__is_centralized=True)
+    totals = (
+        counted.order_by()
+        .values("deputy_id")
+        .annotate(
+            contacts=Count("pk"),
+            contacts_confirmed=Count("pk", filter=confirmed),
+            centralized=Count("pk", filter=centralized),
+            centralized_confirmed=Count("pk", filter=centralized & confirmed),
+            people=Sum("people_met"),
+            people_confirmed=Sum("people_met", filter=confirmed),
+        )
+    )
+    return CTE(totals, name="quota_contacts")
+
+
+def _opinion_totals(deputies: QuerySet, year: int, as_of: datetime.date | None) -> tuple[CTE, CTE]:
+    """Per deputy, the opinions of the year naming the deputy; per user account, those it recorded
+    without naming a deputy (they count for each mandate of the account's person), read only for
+    the accounts of these deputies."""
+    opinions = _opinions_of_year(year, as_of).order_by()
+    named = opinions.filter(deputy__isnull=False).values("deputy_id").annotate(opinions=Count("pk"))
+    recorded = (
+        opinions.filter(deputy__isnull=True, recorded_by__in=deputies.values("person__user_id"))
+        .values("recorded_by_id")
+        .annotate(opinions=Count("pk"))
+    )
+    return CTE(named, name="quota_opinions_named"), CTE(recorded, name="quota_opinions_recorded")
+
+
 def annotate_progress(
     queryset: QuerySet, year: int, *, as_of: datetime.date | None = None, with_compliant: bool = True
 ) -> QuerySet:
     """Annotate a Deputy queryset with the year's quota measures in one SQL query (§三(六)).
 
-    Adds, per deputy: ``q_<measure>_done`` and ``q_<measure>_required`` for each of
-    ``constituency_contacts``, ``centralized_contacts``, ``people_reached``, ``opinions_reflected``;
+    Adds, per deputy: ``q_name`` (the person's name); ``q_<measure>_done`` and
+    ``q_<measure>_required`` for each of ``constituency_contacts``, ``centralized_contacts``,
+    ``people_reached``, ``opinions_reflected``;
     ``q_months`` (months served, for pro-rating), ``q_exempt`` and ``q_exemption_reason``, and
     ``q_compliant`` (exempt, or every measure met). Pace depends on the day and is computed by
     :func:`progress_from_row`. Filtering or ordering on these annotations stays in the same query.
 
-    The contact measures are conditional aggregates (``COUNT``/``SUM … FILTER``) over one outer join
-    of the deputies to their participations and activities, so the query is grouped by deputy;
-    opinions, exemption and policy stay per-deputy subqueries (:class:`PerDeputy`), computed once
-    per deputy after the grouping. Consequences for callers: pass a queryset not already filtered
-    through ``participations`` (such a filter would narrow the counted rows too), and wrap any
-    per-deputy subquery annotated on it in :class:`PerDeputy` (else PostgreSQL evaluates it once per
-    participation). ``with_compliant=False`` leaves out ``q_compliant`` for callers that read it from
+    The contacts, the opinions, the year's quota policies and exemptions are each read once, as
+    common table expressions grouped by deputy (or person, or congress), and LEFT JOINed to the
+    deputies: one row per deputy, no GROUP BY and no subquery per deputy in the deputies' query.
+    ``with_compliant=False`` leaves out ``q_compliant`` for callers that read it from
     :func:`progress_from_row`.
     """
     from .models import QuotaExemption, QuotaPolicy
 
-    first = year_bounds(year)[0]
-    last = _counting_end(year, as_of)
-
-    policy = QuotaPolicy.objects.filter(congress_id=OuterRef("congress_id"), year=year)
-    # The contact measures are conditional aggregates over ONE join deputies ⟕ participations ⟕
-    # activities, grouped by deputy: PostgreSQL hash-joins each table once instead of running a
-    # correlated subquery per deputy and measure (docs/benchmarks.md). The join is the only to-many
-    # join of the query (opinions stay correlated subqueries), so no row is counted twice.
-    counted = Q(
-        participations__activity__date__gte=first,
-        participations__activity__date__lte=last,
-        participations__activity__is_constituency_contact=True,
+    # Each grouped table reads only the rows of these deputies (a semi-join on the queryset): the
+    # whole district's for the district report, one deputy's for a profile.
+    deputies = queryset.order_by()
+    contacts = _contact_totals(deputies, year, as_of)
+    named, recorded = _opinion_totals(deputies, year, as_of)
+    policy = CTE(QuotaPolicy.objects.filter(year=year).order_by().values(), name="quota_policy")
+    exemption = CTE(
+        QuotaExemption.objects.filter(year=year).order_by().values("deputy_id", "reason"),
+        name="quota_exemption",
     )
-    confirmed = Q(participations__activity__confirmed_at__isnull=False)
-    centralized = Q(participations__activity__is_centralized=True)
-    # Evaluated once per deputy (after grouping), not once per participation.
-    confirmed_only = Exists(policy.filter(count_confirmed_only=True))
+    queryset = contacts.join(queryset, pk=contacts.col.deputy_id, _join_type=LOUTER)
+    queryset = named.join(queryset, pk=named.col.deputy_id, _join_type=LOUTER)
+    queryset = recorded.join(queryset, person__user_id=recorded.col.recorded_by_id, _join_type=LOUTER)
+    queryset = policy.join(queryset, congress_id=policy.col.congress_id, _join_type=LOUTER)
+    queryset = exemption.join(queryset, pk=exemption.col.deputy_id, _join_type=LOUTER)
+    queryset = with_cte(contacts, named, recorded, policy, exemption, select=queryset)
 
-    def contact_measure(aggregate, condition: Q | None = None):
-        condition = counted & condition if condition else counted
-        return Case(
-            When(confirmed_only, then=Coalesce(aggregate(filter=condition & confirmed), Value(0))),
-            default=Coalesce(aggregate(filter=condition), Value(0)),
+    confirmed_only = Exact(policy.col.count_confirmed_only, True)
+
+    def contact_measure(column: str):
+        """The policy's choice between all contacts and the confirmed ones (0 without contacts)."""
+        return Coalesce(
+            Case(
+                When(confirmed_only, then=getattr(contacts.col, f"{column}_confirmed")),
+                default=getattr(contacts.col, column),
+            ),
+            Value(0),
             output_field=IntegerField(),
         )
 
-    def participations(**kwargs):
-        return Count("participations", **kwargs)
-
-    def people_met(**kwargs):
-        return Sum("participations__people_met", **kwargs)
-
-    # Two index-friendly subqueries (by deputy, by recording user) rather than one with OR.
-    opinions_named = _opinions_of_year(year, as_of).filter(deputy_id=OuterRef("pk"))
-    # Correlated on the deputy's own column person_id (not person__user_id): a joined table's column
-    # would join that table into the grouped query and widen its GROUP BY.
-    opinions_recorded = _opinions_of_year(year, as_of).filter(
-        deputy__isnull=True, recorded_by__person=OuterRef("person_id")
+    queryset = queryset.annotate(
+        q_name=F("person__name"),
+        q_months=_months_expression(year),
+        q_exempt=IsNull(exemption.col.deputy_id, False),
+        q_exemption_reason=Coalesce(exemption.col.reason, Value(""), output_field=CharField()),
+        q_constituency_contacts_done=contact_measure("contacts"),
+        q_centralized_contacts_done=contact_measure("centralized"),
+        q_people_reached_done=contact_measure("people"),
+        q_opinions_reflected_done=Coalesce(named.col.opinions, Value(0), output_field=IntegerField())
+        + Coalesce(recorded.col.opinions, Value(0), output_field=IntegerField()),
     )
-    exemption = QuotaExemption.objects.filter(deputy_id=OuterRef("pk"), year=year)
-
-    annotations = {
-        "q_months": _per_deputy(_months_expression(year), IntegerField()),
-        "q_exempt": Exists(exemption),
-        # Looked up only for the few exempt deputies (EXISTS is one hashed scan of the exemptions).
-        "q_exemption_reason": _per_deputy(
-            Case(
-                When(Exists(exemption), then=Subquery(exemption.values("reason")[:1])),
-                default=Value(""),
-                output_field=CharField(),
-            ),
-            CharField(),
-        ),
-        "q_constituency_contacts_done": contact_measure(participations),
-        "q_centralized_contacts_done": contact_measure(participations, centralized),
-        "q_people_reached_done": contact_measure(people_met),
-        # Opinions may match on the deputy or on the recording user: count in a subquery of ids.
-        "q_opinions_reflected_done": _per_deputy(
-            _plain_count(opinions_named) + _plain_count(opinions_recorded), IntegerField()
-        ),
-    }
-    queryset = queryset.annotate(**annotations)
     for measure in MEASURES:
         base = Coalesce(
-            Subquery(policy.values(POLICY_FIELDS[measure])[:1], output_field=IntegerField()),
+            getattr(policy.col, POLICY_FIELDS[measure]),
             Value(DEFAULT_REQUIREMENTS[measure]),
+            output_field=IntegerField(),
         )
         # ceil(base × months / 12) == (base × months + 11) / 12 in integer division (values ≥ 0).
         queryset = queryset.annotate(
             **{
-                f"q_{measure}_required": _per_deputy(
-                    Case(
-                        When(q_months=12, then=base),
-                        default=(base * F("q_months") + Value(11)) / Value(12),
-                        output_field=IntegerField(),
-                    ),
-                    IntegerField(),
+                f"q_{measure}_required": Case(
+                    When(q_months=12, then=base),
+                    default=(base * F("q_months") + Value(11)) / Value(12),
+                    output_field=IntegerField(),
                 )
             }
         )
@@ -448,30 +450,32 @@ def annotate_progress(
     )
 
 
+# The annotations progress_from_row reads, in the order of MEASURES.
+_DONE = tuple(f"q_{name}_done" for name in MEASURES)
+_REQUIRED = tuple(f"q_{name}_required" for name in MEASURES)
+
+
 def progress_from_row(deputy, year: int, *, as_of: datetime.date | None = None) -> Progress:
-    """Build a Progress from a deputy annotated by :func:`annotate_progress` (no query)."""
-    today = timezone.localdate()
-    pace_day = as_of or today
-    measures = {
-        name: Measure(
-            done=int(getattr(deputy, f"q_{name}_done")), required=int(getattr(deputy, f"q_{name}_required"))
-        )
-        for name in MEASURES
-    }
+    """Build a Progress from a deputy annotated by :func:`annotate_progress` (no query). Any object
+    with the deputy's ``pk``, ``start_date``, ``end_date`` and the ``q_`` annotations will do (the
+    report reads named rows of ``values_list``)."""
+    pace_day = as_of or timezone.localdate()
+    done = tuple(int(getattr(deputy, name)) for name in _DONE)
+    required = tuple(int(getattr(deputy, name)) for name in _REQUIRED)
     exempt = bool(deputy.q_exempt)
-    period = served_period(deputy.start_date, deputy.end_date, year)
-    behind = not exempt and any(
-        m.done < pace_target(m.required, period=period, as_of=pace_day) for m in measures.values()
-    )
+    # pace_target for each measure, with the served days counted once per deputy.
+    elapsed, length = _elapsed(served_period(deputy.start_date, deputy.end_date, year), pace_day)
     return Progress(
-        deputy_id=deputy.pk,
-        name=deputy.person.name,
-        year=year,
-        **measures,
+        deputy.pk,
+        deputy.q_name,
+        year,
+        done,
+        required,
         exempt=exempt,
         exemption_reason=deputy.q_exemption_reason or "",
-        compliant=exempt or all(m.met for m in measures.values()),
-        behind_pace=behind,
+        compliant=exempt or all(map(operator.ge, done, required)),
+        behind_pace=not exempt
+        and any(d < r * elapsed // length for d, r in zip(done, required, strict=True)),
         months_served=int(deputy.q_months),
     )
 
@@ -486,20 +490,6 @@ def deputies_serving_in_year(year: int) -> QuerySet:
     )
 
 
-@contextmanager
-def without_jit():
-    """PostgreSQL's JIT compiler sees a high cost estimate for many correlated subqueries and spends
-    seconds compiling a query that runs in milliseconds (measured: 5,000 deputies, 16 s of which 15.8 s
-    JIT). Turn it off for this transaction only; other databases need nothing. Callers that evaluate
-    :func:`annotate_progress` themselves for many deputies (reports) wrap the evaluation in this."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        yield
-
-
 def progress_for_year(
     year: int, *, deputies: QuerySet | None = None, as_of: datetime.date | None = None
 ) -> list[Progress]:
@@ -509,8 +499,6 @@ def progress_for_year(
     rows = annotate_progress(
         deputies.select_related("person"), year, as_of=as_of, with_compliant=False
     ).order_by("congress_id", "person__name", "pk")
-    with without_jit():
-        rows = list(rows)
     return [progress_from_row(row, year, as_of=as_of) for row in rows]
 
 

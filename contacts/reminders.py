@@ -21,11 +21,9 @@ import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -187,19 +185,6 @@ def _digests(
 # --- Quota reminders (§三(六)) ---------------------------------------------------------------------
 
 
-@contextmanager
-def _without_jit():
-    """PostgreSQL's JIT compiles the many correlated subqueries of the quota query for seconds
-    (4.6 s of 5.1 s for 10,000 deputies, see docs/benchmarks.md) to save milliseconds: off here."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
-
-
 def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | None = None) -> SweepResult:
     """Remind the deputies behind on the yearly quota at a checkpoint, and their liaison bodies."""
     checkpoint = checkpoint_on(as_of)
@@ -212,8 +197,7 @@ def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | No
         deputies = deputies.filter(pk__in=list(deputy_ids))
 
     wanting: dict[int, tuple[Deputy, object]] = {}
-    with _without_jit():
-        rows = list(annotate_progress(deputies, year, as_of=as_of).order_by("person__name", "pk"))
+    rows = list(annotate_progress(deputies, year, as_of=as_of).order_by("person__name", "pk"))
     for row in rows:
         progress = progress_from_row(row, year, as_of=as_of)
         if progress.exempt:

@@ -12,15 +12,18 @@ One SQL query builds all the rows, for any number of deputies; subtotals are sum
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    CharField,
     DateField,
     DecimalField,
-    IntegerField,
+    ExpressionWrapper,
+    F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -28,8 +31,10 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_cte import CTE, with_cte
 
 from accounts import scoping
 from accounts.models import Role
@@ -39,7 +44,7 @@ MEASURES = quotas.MEASURES
 
 # Sort keys of the report → the SQL expressions they order by (annotations of annotate_progress).
 SORT_FIELDS = {
-    "name": ("r_person_name",),
+    "name": ("q_name",),
     "level": ("r_level",),
     "region": ("r_region_name",),
     "group": ("r_group_name",),
@@ -50,7 +55,7 @@ SORT_FIELDS = {
     "compliant": (),  # sorted on the built rows: compliance comes from progress_from_row
     "voter_report": ("r_voter_report_date",),
 }
-DEFAULT_ORDER = ("r_level", "r_region_name", "r_person_name", "pk")
+DEFAULT_ORDER = ("r_level", "r_region_name", "q_name", "pk")
 
 GROUPINGS = OrderedDict(
     [
@@ -103,7 +108,7 @@ class ReportFilters:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRow:
     """One deputy's line: the quota ``Progress`` plus where the deputy belongs."""
 
@@ -167,17 +172,16 @@ class Subtotal:
     done: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
     met: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
 
-    def add(self, row: ReportRow, measures: dict | None = None) -> None:
-        """Count a row in; ``measures`` is ``row.progress.measures()`` when the caller has it."""
-        p = row.progress
-        self.deputies += 1
-        self.compliant += p.compliant
-        self.exempt += p.exempt
-        self.behind_pace += p.behind_pace
-        self.voter_reports += row.voter_report
-        for name, measure in (measures if measures is not None else p.measures()).items():
-            self.done[name] += measure.done
-            self.met[name] += measure.met
+    def add(self, deputies: int, figures: Sequence[int]) -> None:
+        """Count in ``deputies`` rows whose :func:`_figures` sum to ``figures``."""
+        self.deputies += deputies
+        self.compliant += figures[0]
+        self.exempt += figures[1]
+        self.behind_pace += figures[2]
+        self.voter_reports += figures[3]
+        for i, name in enumerate(MEASURES):
+            self.done[name] += figures[4 + i]
+            self.met[name] += figures[4 + len(MEASURES) + i]
 
     @property
     def not_compliant(self) -> int:
@@ -290,61 +294,37 @@ def groups_for_filter(user, year: int) -> QuerySet:
 def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> QuerySet:
     """The deputies with what a report row shows, as annotations (``r_`` and quotas' ``q_``).
 
-    :func:`contacts.quotas.annotate_progress` joins the participations and groups the query by
-    deputy. Everything else a row shows is read by a small subquery on the deputy's own columns
-    (``person_id``, ``congress_id``, ``group_id``, ``constituency_id``), wrapped in
-    :class:`contacts.quotas.PerDeputy`: the query is then grouped by the deputy's columns alone,
-    which PostgreSQL estimates right (one group per deputy) and aggregates in a hash table, and the
-    subqueries run once per deputy after the aggregation. Joining the person, congress and group
-    tables instead would widen the GROUP BY over several tables, make PostgreSQL expect one group
-    per participation and sort all participations (measured: 2.3 s instead of 1.3 s).
+    :func:`contacts.quotas.annotate_progress` joins each deputy to its grouped measures; the name,
+    level, congress, group and street or town are joined in the same query, and the latest report to
+    the voters of the term is one more grouped table (a common table expression) joined the same way.
     """
     from contacts.models import VoterReport
-    from deputies.models import Congress, Constituency, DeputyGroup, Person, Region
 
-    def per_deputy(queryset: QuerySet, field, output_field=None) -> quotas.PerDeputy:
-        subquery = Subquery(queryset.order_by().values(field)[:1])
-        return quotas.PerDeputy(subquery, output_field=output_field or subquery.output_field)
-
-    congress = Congress.objects.filter(pk=OuterRef("congress_id"))
-    group = DeputyGroup.objects.filter(pk=OuterRef("group_id"))
-    constituency = Constituency.objects.filter(pk=OuterRef("constituency_id"))
-    deputies = deputies.annotate(
-        r_person_name=per_deputy(Person.objects.filter(pk=OuterRef("person_id")), "name"),
-        r_level=per_deputy(congress, "level"),
-        r_congress_name=per_deputy(congress, "name"),
-        r_group_name=per_deputy(group, "name"),
-        r_region_id=quotas.PerDeputy(
-            Coalesce(
-                Subquery(constituency.order_by().values("region_id")[:1]),
-                Subquery(group.order_by().values("region_id")[:1]),
-            ),
-            output_field=IntegerField(),
-        ),
-    )
-    # Only inside the expressions below (alias: not selected, so not computed for every row).
-    deputies = deputies.alias(
-        r_congress_start=per_deputy(congress, "start_date"),
-        r_congress_region_name=per_deputy(congress, "region__name"),
-    )
     year_end = quotas.year_bounds(year)[1]
     # §三(七): a report to the voters at least once per term: any report from the start of the
     # deputy's congress term up to the end of the report's year (or as_of).
-    voter_reports = VoterReport.objects.filter(
-        deputy_id=OuterRef("pk"),
-        date__gte=OuterRef("r_congress_start"),
-        date__lte=min(year_end, as_of) if as_of else year_end,
-    ).order_by("-date")
-    region_name = Region.objects.filter(pk=OuterRef("r_region_id")).order_by().values("name")[:1]
-    deputies = deputies.annotate(
-        r_region_name=quotas.PerDeputy(
-            Coalesce(Subquery(region_name), "r_congress_region_name"), output_field=CharField()
-        ),
-        r_voter_report_date=per_deputy(voter_reports, "date", DateField()),
+    voter_reports = CTE(
+        VoterReport.objects.filter(
+            date__gte=F("deputy__congress__start_date"),
+            date__lte=min(year_end, as_of) if as_of else year_end,
+        )
+        .order_by()
+        .values("deputy_id")
+        .annotate(latest=Max("date")),
+        name="report_voter_reports",
     )
-    # Compliance is read from the measures by progress_from_row: asking the database for it too
-    # would evaluate every measure subquery a second time (contacts.quotas, with_compliant).
-    return quotas.annotate_progress(deputies, year, as_of=as_of, with_compliant=False)
+    # Compliance is read from the measures by progress_from_row (contacts.quotas, with_compliant).
+    deputies = quotas.annotate_progress(deputies, year, as_of=as_of, with_compliant=False)
+    deputies = voter_reports.join(deputies, pk=voter_reports.col.deputy_id, _join_type=LOUTER)
+    return with_cte(voter_reports, select=deputies).annotate(
+        r_level=F("congress__level"),
+        r_congress_name=F("congress__name"),
+        r_group_name=F("group__name"),
+        r_region_id=Coalesce("constituency__region_id", "group__region_id"),
+        # The street or town of the constituency, else of the group, else the congress's own region.
+        r_region_name=Coalesce("constituency__region__name", "group__region__name", "congress__region__name"),
+        r_voter_report_date=ExpressionWrapper(voter_reports.col.latest, output_field=DateField()),
+    )
 
 
 def _filtered(deputies: QuerySet, filters: ReportFilters) -> QuerySet:
@@ -364,16 +344,16 @@ def _ordering(sort: str) -> tuple[str, ...]:
     if not fields:  # unknown, or sorted in Python (compliant): the default order first
         return DEFAULT_ORDER
     prefix = "-" if descending else ""
-    return (*(prefix + f for f in fields), "r_person_name", "pk")
+    return (*(prefix + f for f in fields), "q_name", "pk")
 
 
-# The columns the rows are read with: `.values()` is much cheaper than building four model
-# instances per deputy, and progress_from_row only reads attributes (see _AnnotatedDeputy).
+# The columns a report row is read with: named rows of `.values_list()` are much cheaper than four
+# model instances per deputy, and progress_from_row reads them as it reads an annotated deputy.
 _ROW_FIELDS = (
     "pk",
     "start_date",
     "end_date",
-    "r_person_name",
+    "q_name",
     "r_level",
     "r_congress_name",
     "group_id",
@@ -388,63 +368,58 @@ _ROW_FIELDS = (
 )
 
 
-class _Named:
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-
-class _AnnotatedDeputy:
-    """A row of `.values(*_ROW_FIELDS)` seen as the annotated deputy that
-    :func:`contacts.quotas.progress_from_row` reads (pk, dates, person.name and the q_ fields)."""
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-        self.person = _Named(values["r_person_name"])
-
-
-def _row(values: dict, year: int, pace_day: datetime.date, level_labels: dict) -> ReportRow:
-    deputy = _AnnotatedDeputy(values)
+def _row(values, year: int, pace_day: datetime.date, level_labels: dict) -> ReportRow:
     return ReportRow(
         # progress_from_row reads as_of only as the day pace is measured on.
-        progress=quotas.progress_from_row(deputy, year, as_of=pace_day),
-        level=values["r_level"],
-        level_label=level_labels.get(values["r_level"], values["r_level"]),
-        congress=values["r_congress_name"],
-        region_id=values["r_region_id"],
-        region_name=values["r_region_name"] or "",
-        group_id=values["group_id"],
-        group_name=values["r_group_name"] or "",
-        voter_report_date=values["r_voter_report_date"],
+        progress=quotas.progress_from_row(values, year, as_of=pace_day),
+        level=values.r_level,
+        level_label=level_labels.get(values.r_level, values.r_level),
+        congress=values.r_congress_name,
+        region_id=values.r_region_id,
+        region_name=values.r_region_name or "",
+        group_id=values.group_id,
+        group_name=values.r_group_name or "",
+        voter_report_date=values.r_voter_report_date,
     )
 
 
-def _fetch(queryset: QuerySet) -> list[dict]:
-    """Run the report's one query with PostgreSQL's JIT compiler off (quotas.without_jit): the
-    planner's cost of the per-deputy subqueries makes PostgreSQL compile the query every time, which
-    costs more than the query itself (see docs/benchmarks.md)."""
-    with quotas.without_jit():
-        return list(queryset)
+def _figures(row: ReportRow) -> tuple[int, ...]:
+    """What a subtotal sums of one row: compliant, exempt, behind pace, reported to the voters, then
+    each measure done, then whether each measure is met (booleans count as 0 or 1)."""
+    p = row.progress
+    return (
+        p.compliant,
+        p.exempt,
+        p.behind_pace,
+        row.voter_report_date is not None,
+        *p.done,
+        *map(operator.ge, p.done, p.required),
+    )
 
 
 def subtotals_of(rows: list[ReportRow]) -> tuple[Subtotal, dict[str, list[Subtotal]]]:
     """The report's total and its subtotals by level, by street or town and by deputy group."""
-    total = Subtotal(key="all", label=_("合计"))
-    groups: dict[str, OrderedDict[str, Subtotal]] = {key: OrderedDict() for key in GROUPINGS}
+    # Rows of the same level, street or town and group fall into the same subtotals: their figures
+    # are summed per combination first, and the few combinations are then added into each subtotal.
+    combinations: dict[tuple, list[tuple[int, ...]]] = {}
     for row in rows:
-        measures = row.progress.measures()  # once per row, not once per subtotal
-        total.add(row, measures)
+        where = (row.level, row.level_label, row.region_id, row.region_name, row.group_id, row.group_name)
+        combinations.setdefault(where, []).append(_figures(row))
+    total = Subtotal(key="all", label=_("合计"))
+    groups: dict[str, dict[str, Subtotal]] = {key: {} for key in GROUPINGS}
+    for (level, level_label, region_id, region_name, group_id, group_name), figures in combinations.items():
+        sums = [sum(column) for column in zip(*figures, strict=True)]
+        total.add(len(figures), sums)
         keys = {
-            "level": (row.level, row.level_label),
-            "region": (str(row.region_id or ""), row.region_name or _("未设置")),
-            "group": (str(row.group_id or ""), row.group_name or _("未设置")),
+            "level": (level, level_label),
+            "region": (str(region_id or ""), region_name or _("未设置")),
+            "group": (str(group_id or ""), group_name or _("未设置")),
         }
         for grouping, (key, label) in keys.items():
             bucket = groups[grouping].get(key)
             if bucket is None:
                 bucket = groups[grouping][key] = Subtotal(key=key, label=label)
-            bucket.add(row, measures)
+            bucket.add(len(figures), sums)
     ordered = {key: sorted(values.values(), key=lambda s: str(s.label)) for key, values in groups.items()}
     # Levels read district first, then town.
     ordered["level"] = sorted(groups["level"].values(), key=lambda s: s.key)
@@ -467,11 +442,11 @@ def compliance_report(
     filters = filters or ReportFilters()
     scope = deputies if deputies is not None else deputies_for_report(user, year)
     queryset = _filtered(_annotated(scope, year, as_of), filters)
-    queryset = queryset.order_by(*_ordering(filters.sort)).values(*_ROW_FIELDS)
+    queryset = queryset.order_by(*_ordering(filters.sort)).values_list(*_ROW_FIELDS, named=True)
     level_labels = dict(level_choices())
     # Pace is measured on as_of, or today: ask for the day once, not once per row.
     pace_day = as_of or timezone.localdate()
-    rows = [_row(values, year, pace_day, level_labels) for values in _fetch(queryset)]
+    rows = [_row(values, year, pace_day, level_labels) for values in queryset]
     if filters.compliant is not None:
         rows = [row for row in rows if row.compliant == filters.compliant]
     if filters.sort.lstrip("-") == "compliant":

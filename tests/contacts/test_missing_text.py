@@ -1,6 +1,6 @@
 from django.utils import translation
 
-from contacts.quotas import Measure, Progress
+from contacts.quotas import Progress
 
 
 def _progress():
@@ -8,10 +8,9 @@ def _progress():
         deputy_id=1,
         name="艾丽丝",
         year=2026,
-        constituency_contacts=Measure(done=2, required=4),
-        centralized_contacts=Measure(done=1, required=2),
-        people_reached=Measure(done=22, required=40),
-        opinions_reflected=Measure(done=4, required=4),
+        # constituency contacts, centralized contacts, people reached, opinions reflected
+        done=(2, 1, 22, 4),
+        required=(4, 2, 40, 4),
         exempt=False,
         exemption_reason="",
         compliant=False,

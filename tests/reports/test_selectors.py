@@ -156,8 +156,8 @@ def test_the_report_runs_the_same_number_of_queries_for_10_and_1000_deputies(
 
     assert len(small.rows) < 15 < 700 < len(large.rows)
     assert len(few) == len(many)
-    # One SELECT builds every row (on PostgreSQL it runs inside a savepoint with JIT switched off).
-    assert [q["sql"].split()[0] for q in many.captured_queries].count("SELECT") == 1
+    # One statement builds every row: the grouped measures (WITH …) joined to the deputies.
+    assert len(many) == 1
 
 
 def test_deputies_outside_the_year_are_left_out(world, admin_user):
