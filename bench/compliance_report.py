@@ -15,6 +15,8 @@ Then it times, for 2026:
   opinions, joined to the deputies),
 each run several times (best of N after a warm-up), and prints both times, the ratio, the number
 of queries the report ran and the load average. The two are checked to agree deputy by deputy.
+It also times the other callers of the quota query: `progress_for_year` for every deputy (the staff
+overview) and `progress_for_deputy` for one.
 Record the numbers in docs/benchmarks.md.
 
 Options: ``--keepdb`` keeps the database after the run and reuses it when it is already loaded
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import gc
 import io
 import os
 import random
@@ -329,16 +332,14 @@ def django_report():
 
 
 def report_sql_only() -> int:
-    """The report's one query alone (annotate_progress's SQL, JIT off as the report runs it)."""
+    """The report's one query alone (its SQL through a cursor, no Python rows)."""
     from reports.selectors import _annotated
 
     queryset = _annotated(quotas.deputies_serving_in_year(YEAR), YEAR, None)
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
         cursor.execute(sql, params)
         rows = len(cursor.fetchall())
-        cursor.execute("RESET jit")
     return rows
 
 
@@ -353,9 +354,16 @@ def explain_report() -> str:
 
 
 def best_of(fn, runs: int) -> tuple[float, object]:
-    fn()  # warm-up: plans and caches, as on a running server
+    """The best time of ``runs`` calls after a warm-up (plans and caches, as on a running server).
+
+    Each call starts with the previous result freed and the garbage collected, so that no call is
+    charged for tearing down what an earlier one built; the collector stays on during the call.
+    """
+    fn()
     times, result = [], None
     for _ in range(runs):
+        result = None
+        gc.collect()
         start = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - start)
@@ -395,6 +403,10 @@ def main() -> None:
         sql_time, _rows = best_of(report_sql_only, args.runs)
         with CaptureQueriesContext(connection) as queries:
             django_report()
+        # Other callers of the same quota query: the staff overview and one deputy's page.
+        overview_time, _progress = best_of(lambda: quotas.progress_for_year(YEAR), args.runs)
+        one = Deputy.objects.order_by("pk")[len(raw_rows) // 2]
+        deputy_time, _progress = best_of(lambda: quotas.progress_for_deputy(one, YEAR), args.runs)
         if args.explain:
             print(explain_report())
 
@@ -421,6 +433,8 @@ def main() -> None:
         print(f"  of which the report's SQL alone:           {sql_time:6.3f}s")
         print(f"ratio: {report_time / raw_time:.2f}x  (best of {args.runs} after a warm-up)")
         print(f"queries run by compliance_report: {len(queries)}")
+        print(f"progress_for_year, all deputies:              {overview_time:6.3f}s")
+        print(f"progress_for_deputy, one deputy:              {deputy_time:6.3f}s")
         print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     finally:
         if args.keepdb:
