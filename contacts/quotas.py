@@ -317,7 +317,7 @@ def counted_participations(deputy, year: int, *, as_of: datetime.date | None = N
     return participations.select_related("activity")
 
 
-def _contact_totals(deputies: QuerySet, year: int, as_of: datetime.date | None) -> CTE:
+def _contact_totals(year: int, as_of: datetime.date | None) -> CTE:
     """Per deputy, the year's constituency contacts, centralized ones and people met, each twice:
     all of them, and those of activities a liaison body confirmed (for confirmed-only policies)."""
     from .models import Participation
@@ -365,24 +365,24 @@ def annotate_progress(
 
     Adds, per deputy: ``q_name`` (the person's name); ``q_<measure>_done`` and
     ``q_<measure>_required`` for each of ``constituency_contacts``, ``centralized_contacts``,
-    ``people_reached``, ``opinions_reflected``;
-    ``q_months`` (months served, for pro-rating), ``q_exempt`` and ``q_exemption_reason``, and
-    ``q_compliant`` (exempt, or every measure met). Pace depends on the day and is computed by
-    :func:`progress_from_row`. Filtering or ordering on these annotations stays in the same query.
+    ``people_reached``, ``opinions_reflected``; ``q_months`` (months served, for pro-rating),
+    ``q_exempt`` and ``q_exemption_reason``, and ``q_compliant`` (exempt, or every measure met).
+    Pace depends on the day and is computed by :func:`progress_from_row`. Filtering or ordering on
+    these annotations stays in the same query.
 
     The contacts, the opinions, the year's quota policies and exemptions are each read once, as
-    common table expressions grouped by deputy (or person, or congress), and LEFT JOINed to the
+    common table expressions grouped by deputy (or user account, or congress), and LEFT JOINed to the
     deputies: one row per deputy, no GROUP BY and no subquery per deputy in the deputies' query.
     ``with_compliant=False`` leaves out ``q_compliant`` for callers that read it from
     :func:`progress_from_row`.
     """
     from .models import QuotaExemption, QuotaPolicy
 
-    # Each grouped table reads only the rows of these deputies (a semi-join on the queryset): the
-    # whole district's for the district report, one deputy's for a profile.
-    deputies = queryset.order_by()
-    contacts = _contact_totals(deputies, year, as_of)
-    named, recorded = _opinion_totals(deputies, year, as_of)
+    # A filter on the deputies (one deputy's page) reaches the tables grouped by deputy by itself:
+    # PostgreSQL carries it through the join key. It cannot carry it from the deputy to the account,
+    # so the opinions recorded by accounts are read for the accounts of these deputies only.
+    contacts = _contact_totals(year, as_of)
+    named, recorded = _opinion_totals(queryset.order_by(), year, as_of)
     policy = CTE(QuotaPolicy.objects.filter(year=year).order_by().values(), name="quota_policy")
     exemption = CTE(
         QuotaExemption.objects.filter(year=year).order_by().values("deputy_id", "reason"),

@@ -309,6 +309,29 @@ def test_a_policy_changes_the_numbers_for_its_congress_only(deputy, district_con
     assert rows[deputy.pk].constituency_contacts.required == 4
 
 
+def test_opinions_a_deputy_recorded_count_for_each_mandate_of_that_person_however_asked(
+    deputy, other_deputy, town_congress, sijing
+):
+    # Alice is also a town deputy of 泗泾: one person, two mandates, one account.
+    town_mandate = f.DeputyFactory(
+        person=deputy.person,
+        congress=town_congress,
+        constituency=f.ConstituencyFactory(congress=town_congress, region=sijing),
+    )
+    received = datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
+    for _ in range(2):
+        OpinionFactory(recorded_by=deputy.person.user, region=sijing, received_at=received)
+    OpinionFactory(recorded_by=other_deputy.person.user, region=sijing, received_at=received)
+
+    one_at_a_time = {
+        d.pk: progress_for_deputy(d, YEAR, as_of=END_OF_YEAR).opinions_reflected.done
+        for d in (deputy, town_mandate, other_deputy)
+    }
+    together = {p.deputy_id: p.opinions_reflected.done for p in progress_for_year(YEAR, as_of=END_OF_YEAR)}
+
+    assert one_at_a_time == together == {deputy.pk: 2, town_mandate.pk: 2, other_deputy.pk: 1}
+
+
 def test_as_dict_gives_the_api_shape(deputy):
     contacts(deputy, plain=1)
     data = progress_for_deputy(deputy, YEAR, as_of=END_OF_YEAR).as_dict()
