@@ -98,6 +98,11 @@ class Measure:
         return {"done": self.done, "required": self.required}
 
 
+def _measure_at(index: int) -> property:
+    """A property of Progress that reads one measure, by its place in MEASURES, as a Measure."""
+    return property(lambda progress: Measure(progress.done[index], progress.required[index]))
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """One deputy's year. The four measures are kept as two tuples of integers in the order of
@@ -115,21 +120,10 @@ class Progress:
     behind_pace: bool
     months_served: int = 12
 
-    @property
-    def constituency_contacts(self) -> Measure:
-        return Measure(self.done[0], self.required[0])
-
-    @property
-    def centralized_contacts(self) -> Measure:
-        return Measure(self.done[1], self.required[1])
-
-    @property
-    def people_reached(self) -> Measure:
-        return Measure(self.done[2], self.required[2])
-
-    @property
-    def opinions_reflected(self) -> Measure:
-        return Measure(self.done[3], self.required[3])
+    constituency_contacts = _measure_at(0)
+    centralized_contacts = _measure_at(1)
+    people_reached = _measure_at(2)
+    opinions_reflected = _measure_at(3)
 
     def measures(self) -> dict[str, Measure]:
         return {
