@@ -350,10 +350,7 @@ def _ordering(sort: str) -> tuple[str, ...]:
 # The columns a report row is read with: named rows of `.values_list()` are much cheaper than four
 # model instances per deputy, and progress_from_row reads them as it reads an annotated deputy.
 _ROW_FIELDS = (
-    "pk",
-    "start_date",
-    "end_date",
-    "q_name",
+    *quotas.PROGRESS_FIELDS,
     "r_level",
     "r_congress_name",
     "group_id",
@@ -361,10 +358,6 @@ _ROW_FIELDS = (
     "r_region_id",
     "r_region_name",
     "r_voter_report_date",
-    "q_months",
-    "q_exempt",
-    "q_exemption_reason",
-    *(f"q_{m}_{part}" for m in MEASURES for part in ("done", "required")),
 )
 
 
