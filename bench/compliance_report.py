@@ -12,7 +12,7 @@ Then it times, for 2026:
 - `reports.selectors.compliance_report` (the report the page, the API and the exports build: one
   query through `contacts.quotas.annotate_progress`, plus the Python rows and subtotals), and
 - the same aggregate written by hand as one raw SQL query (GROUP BY over the participations and
-  opinions, joined to the deputies),
+  opinions, joined to the deputies; the rule of docs/quotas.md),
 each run several times (best of N after a warm-up), and prints both times, the ratio, the number
 of queries the report ran and the load average. The two are checked to agree deputy by deputy.
 It also times the other callers of the quota query: `progress_for_year` for every deputy (the staff
@@ -233,11 +233,14 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
         d = rng.choice(deputy_rows)
         roll = rng.random()
         year = 2026 if rng.random() < 0.6 else 2025
+        # A tenth of the opinions reflected to a deputy were later routed up to another deputy.
+        routed_up = roll < 0.06
         opinions.append(
             {
                 "content": "意见",
                 "region_id": rng.choice(region_ids),
-                "deputy_id": d["pk"] if roll < 0.6 else None,
+                "deputy_id": rng.choice(deputy_rows)["pk"] if routed_up else d["pk"] if roll < 0.6 else None,
+                "intake_deputy_id": d["pk"] if roll < 0.6 else None,
                 "recorded_by_id": d["person__user_id"] if 0.6 <= roll < 0.75 else None,
                 "state": rng.choice(STATES),
                 "received_at": datetime.datetime(
@@ -267,7 +270,7 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
 
 RAW_SQL = """
 WITH served AS (
-    SELECT d.id, d.congress_id, p.user_id,
+    SELECT d.id, d.congress_id, p.user_id, d.start_date, d.end_date,
            CASE WHEN d.start_date > %(last)s OR d.end_date < %(first)s THEN 0
                 ELSE (CASE WHEN d.end_date IS NULL OR d.end_date > %(last)s THEN 12
                            ELSE EXTRACT(MONTH FROM d.end_date)::int END)
@@ -289,14 +292,18 @@ contacts AS (
     GROUP BY pa.deputy_id
 ),
 counted AS (
-    SELECT o.id, o.deputy_id, o.recorded_by_id FROM feedback_opinion o
+    SELECT o.id, o.intake_deputy_id, o.recorded_by_id,
+           (o.received_at AT TIME ZONE 'Asia/Shanghai')::date AS day
+    FROM feedback_opinion o
     WHERE o.received_at >= %(start)s AND o.received_at < %(stop)s
       AND o.state NOT IN ('moderation', 'rejected', 'merged') AND o.duplicate_of_id IS NULL
 ),
 opinions AS (
     SELECT s.id AS deputy_id, COUNT(*) AS n
     FROM served s JOIN counted o
-      ON o.deputy_id = s.id OR (o.deputy_id IS NULL AND o.recorded_by_id = s.user_id)
+      ON o.intake_deputy_id = s.id
+      OR (o.intake_deputy_id IS NULL AND o.recorded_by_id = s.user_id
+          AND o.day >= s.start_date AND (s.end_date IS NULL OR o.day <= s.end_date))
     GROUP BY s.id
 )
 SELECT s.id, COALESCE(c.n, 0), COALESCE(c.centralized, 0), COALESCE(c.people, 0), COALESCE(op.n, 0),

@@ -10,9 +10,11 @@ Measures, for one deputy (one mandate) and one calendar year in Asia/Shanghai:
 - ``centralized_contacts``: those of them that are centralized (集中联系选区);
 - ``people_reached``: the sum of the deputy's own ``Participation.people_met`` in those constituency
   contacts, so a joint activity credits each deputy once with the people that deputy met;
-- ``opinions_reflected``: opinions received within the year that name the deputy (``Opinion.deputy``)
-  or that the deputy's account recorded without naming another deputy, except opinions still awaiting
-  moderation, rejected, merged into another, or stored as a duplicate of an earlier one.
+- ``opinions_reflected``: opinions received within the year that were reflected to the deputy
+  (``Opinion.intake_deputy``: the deputy named when it was received, whatever routing does later), or
+  that the deputy's account recorded without naming a deputy while the mandate was held, except
+  opinions still awaiting moderation, rejected, merged into another, or stored as a duplicate of an
+  earlier one.
 
 When the congress's ``QuotaPolicy`` for the year says ``count_confirmed_only``, only activities
 confirmed by a liaison body count. Without a policy the regulation's numbers apply (4, 2, 40, 4).
@@ -51,8 +53,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, TruncDate
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThanOrEqual
 from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,9 +190,14 @@ def year_start_instant(year: int) -> datetime.datetime:
     return datetime.datetime(year, 1, 1, tzinfo=SHANGHAI)
 
 
+def _day_start_instant(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in Asia/Shanghai."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=SHANGHAI)
+
+
 def _day_end_instant(day: datetime.date) -> datetime.datetime:
     """The first instant after ``day`` in Asia/Shanghai."""
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=SHANGHAI)
+    return _day_start_instant(day + datetime.timedelta(days=1))
 
 
 def _counting_end(year: int, as_of: datetime.date | None) -> datetime.date:
@@ -266,29 +273,42 @@ def _months_expression(year: int):
     )
 
 
+def _counted_opinion(year: int, as_of: datetime.date | None, via: str = "") -> Q:
+    """An opinion received in the year (up to the end of ``as_of``) that can count as reflected;
+    ``via`` is the path from the queried model to the opinion (``"person__user__recorded_opinions__"``
+    from a deputy)."""
+    return Q(
+        **{
+            f"{via}received_at__gte": year_start_instant(year),
+            f"{via}received_at__lt": _day_end_instant(_counting_end(year, as_of)),
+            # A repeat of the same text by the same sender is stored but is not a second opinion.
+            f"{via}duplicate_of__isnull": True,
+        }
+    ) & ~Q(**{f"{via}state__in": OPINION_STATES_NOT_COUNTED})
+
+
 def _opinions_of_year(year: int, as_of: datetime.date | None) -> QuerySet:
     """Opinions received in the year (up to the end of `as_of`) that can count as reflected."""
     from feedback.models import Opinion
 
-    return (
-        Opinion.objects.filter(
-            received_at__gte=year_start_instant(year),
-            received_at__lt=_day_end_instant(_counting_end(year, as_of)),
-        )
-        .exclude(state__in=OPINION_STATES_NOT_COUNTED)
-        # A repeat of the same text by the same sender is stored but is not a second opinion.
-        .filter(duplicate_of__isnull=True)
-    )
+    return Opinion.objects.filter(_counted_opinion(year, as_of))
 
 
 def counted_opinions(deputies, year: int, *, as_of: datetime.date | None = None) -> QuerySet:
     """The opinions behind the "opinions reflected" number of these mandates (for "my year" lists):
     exactly the rows :func:`annotate_progress` counts, for one deputy or several of one person."""
     deputies = list(deputies)
-    ids = [d.pk for d in deputies]
-    user_ids = [d.person.user_id for d in deputies if d.person.user_id]
+    recorded = Q(pk__in=[])  # nothing, unless a mandate's person has an account
+    for deputy in deputies:
+        if deputy.person.user_id:
+            while_held = Q(
+                recorded_by_id=deputy.person.user_id, received_at__gte=_day_start_instant(deputy.start_date)
+            )
+            if deputy.end_date:
+                while_held &= Q(received_at__lt=_day_end_instant(deputy.end_date))
+            recorded |= while_held
     return _opinions_of_year(year, as_of).filter(
-        Q(deputy_id__in=ids) | Q(deputy__isnull=True, recorded_by_id__in=user_ids)
+        Q(intake_deputy_id__in=[d.pk for d in deputies]) | (Q(intake_deputy__isnull=True) & recorded)
     )
 
 
@@ -339,15 +359,35 @@ def _contact_totals(year: int, as_of: datetime.date | None) -> CTE:
 
 
 def _opinion_totals(deputies: QuerySet, year: int, as_of: datetime.date | None) -> tuple[CTE, CTE]:
-    """Per deputy, the opinions of the year naming the deputy; per user account, those it recorded
-    without naming a deputy (they count for each mandate of the account's person), read only for
-    the accounts of these deputies."""
-    opinions = _opinions_of_year(year, as_of).order_by()
-    named = opinions.filter(deputy__isnull=False).values("deputy_id").annotate(opinions=Count("pk"))
-    recorded = (
-        opinions.filter(deputy__isnull=True, recorded_by__in=deputies.values("person__user_id"))
-        .values("recorded_by_id")
+    """Per deputy, the opinions of the year reflected to that deputy when received; and per mandate
+    of these deputies, those its person's account recorded without naming a deputy while the mandate
+    was held (they count for each mandate of the person that was held on the day)."""
+    from deputies.models import Deputy
+
+    named = (
+        _opinions_of_year(year, as_of)
+        .filter(intake_deputy__isnull=False)
+        .order_by()
+        .values("intake_deputy_id")
         .annotate(opinions=Count("pk"))
+    )
+    via = "person__user__recorded_opinions__"
+    received_on = TruncDate(f"{via}received_at", tzinfo=SHANGHAI)
+    while_held = GreaterThanOrEqual(received_on, F("start_date")) & (
+        Q(end_date__isnull=True) | LessThanOrEqual(received_on, F("end_date"))
+    )
+    recorded = (
+        Deputy.objects.filter(pk__in=deputies.values("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(
+            opinions=Count(
+                f"{via}pk",
+                filter=_counted_opinion(year, as_of, via)
+                & Q(**{f"{via}intake_deputy__isnull": True})
+                & while_held,
+            )
+        )
     )
     return CTE(named, name="quota_opinions_named"), CTE(recorded, name="quota_opinions_recorded")
 
@@ -373,8 +413,8 @@ def annotate_progress(
     from .models import QuotaExemption, QuotaPolicy
 
     # A filter on the deputies (one deputy's page) reaches the tables grouped by deputy by itself:
-    # PostgreSQL carries it through the join key. It cannot carry it from the deputy to the account,
-    # so the opinions recorded by accounts are read for the accounts of these deputies only.
+    # PostgreSQL carries it through the join key. The opinions recorded by accounts are counted for
+    # these deputies only.
     contacts = _contact_totals(year, as_of)
     named, recorded = _opinion_totals(queryset.order_by(), year, as_of)
     policy = CTE(QuotaPolicy.objects.filter(year=year).order_by().values(), name="quota_policy")
@@ -383,8 +423,8 @@ def annotate_progress(
         name="quota_exemption",
     )
     queryset = contacts.join(queryset, pk=contacts.col.deputy_id, _join_type=LOUTER)
-    queryset = named.join(queryset, pk=named.col.deputy_id, _join_type=LOUTER)
-    queryset = recorded.join(queryset, person__user_id=recorded.col.recorded_by_id, _join_type=LOUTER)
+    queryset = named.join(queryset, pk=named.col.intake_deputy_id, _join_type=LOUTER)
+    queryset = recorded.join(queryset, pk=recorded.col.pk, _join_type=LOUTER)
     queryset = policy.join(queryset, congress_id=policy.col.congress_id, _join_type=LOUTER)
     queryset = exemption.join(queryset, pk=exemption.col.deputy_id, _join_type=LOUTER)
     queryset = with_cte(contacts, named, recorded, policy, exemption, select=queryset)

@@ -63,7 +63,7 @@ class OpinionAdmin(admin.ModelAdmin):
     search_fields = ["tracking_code", "content", "category"]
     date_hierarchy = "received_at"
     list_select_related = ["region", "deputy__person", "deputy__congress"]
-    raw_id_fields = ["deputy", "origin_deputy", "duplicate_of", "merged_into", "recorded_by"]
+    raw_id_fields = ["deputy", "intake_deputy", "origin_deputy", "duplicate_of", "merged_into", "recorded_by"]
     inlines = [AssignmentInline, PhotoInline, EventInline]
     exclude = [
         "submitter_name",

@@ -141,6 +141,17 @@ class Opinion(models.Model):
         on_delete=models.PROTECT,
         related_name="passed_up_opinions",
     )
+    # §三(六): the deputy the opinion was reflected to when it was received. Routing it up to a
+    # district deputy changes `deputy` (and keeps `origin_deputy`), never this: the year's count of
+    # opinions reflected (contacts.quotas) does not move while the opinion is handled.
+    intake_deputy = models.ForeignKey(
+        "deputies.Deputy",
+        verbose_name=_("接收代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_opinions",
+    )
     organization = models.ForeignKey(
         "deputies.Organization",
         verbose_name=_("当前负责机构"),
@@ -230,6 +241,11 @@ class Opinion(models.Model):
 
     def __str__(self):
         return self.tracking_code
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.intake_deputy_id is None:
+            self.intake_deputy_id = self.deputy_id
+        super().save(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:

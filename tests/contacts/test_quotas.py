@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Participation
 from contacts.quotas import (
     Measure,
+    counted_opinions,
     months_served,
     pace_target,
     progress_for_deputy,
@@ -330,6 +331,71 @@ def test_opinions_a_deputy_recorded_count_for_each_mandate_of_that_person_howeve
     together = {p.deputy_id: p.opinions_reflected.done for p in progress_for_year(YEAR, as_of=END_OF_YEAR)}
 
     assert one_at_a_time == together == {deputy.pk: 2, town_mandate.pk: 2, other_deputy.pk: 1}
+
+
+def test_an_opinion_passed_up_to_a_district_deputy_still_counts_for_the_deputy_it_was_reflected_to(
+    deputy, district, town_congress, sijing
+):
+    from deputies.models import OrganizationKind
+    from feedback import workflow
+
+    # The district's personnel office takes district-level matters (feedback/routing.py).
+    f.OrganizationFactory(
+        name="区人大常委会人事代表工作室", kind=OrganizationKind.PERSONNEL_OFFICE, region=district
+    )
+    town_user = f.UserFactory(username="tom", role="deputy")
+    town_deputy = f.DeputyFactory(
+        person=f.PersonFactory(name="汤姆", user=town_user),
+        congress=town_congress,
+        constituency=f.ConstituencyFactory(congress=town_congress, region=sijing),
+    )
+    opinion = OpinionFactory(
+        region=sijing, deputy=town_deputy, received_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
+    )
+
+    def reflected():
+        return {
+            d.pk: progress_for_deputy(d, YEAR, as_of=END_OF_YEAR).opinions_reflected.done
+            for d in (town_deputy, deputy)
+        }
+
+    before = reflected()
+    # §四(二): the town deputy passes the matter up to a district deputy.
+    opinion = workflow.apply_action(
+        opinion=opinion, action="route", actor=town_user, data={"level": "district", "deputy": deputy.pk}
+    )
+
+    assert opinion.deputy == deputy
+    assert before == reflected() == {town_deputy.pk: 1, deputy.pk: 0}
+
+
+def test_opinions_a_person_recorded_count_only_for_the_mandates_held_that_day(
+    deputy, district_congress, town_congress, sijing
+):
+    # Alice's town mandate ended on 31 January; her district mandate goes on.
+    ended = f.DeputyFactory(
+        person=deputy.person,
+        congress=town_congress,
+        constituency=f.ConstituencyFactory(congress=town_congress, region=sijing),
+        end_date=datetime.date(2026, 1, 31),
+    )
+    user = deputy.person.user
+    # 31 January 23:30 in Shanghai: the last evening of the town mandate.
+    OpinionFactory(
+        recorded_by=user,
+        region=sijing,
+        received_at=datetime.datetime(2026, 1, 31, 15, 30, tzinfo=datetime.UTC),
+    )
+    for _ in range(3):
+        OpinionFactory(
+            recorded_by=user, region=sijing, received_at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+        )
+
+    counts = {p.deputy_id: p.opinions_reflected.done for p in progress_for_year(YEAR, as_of=END_OF_YEAR)}
+    listed = {d.pk: counted_opinions([d], YEAR, as_of=END_OF_YEAR).count() for d in (deputy, ended)}
+
+    assert counts[deputy.pk] == listed[deputy.pk] == 4
+    assert counts[ended.pk] == listed[ended.pk] == 1
 
 
 def test_as_dict_gives_the_api_shape(deputy):

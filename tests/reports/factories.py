@@ -127,11 +127,15 @@ def build_world(
         for _ in range(rng.randint(0, 9)):
             year = rng.choice(YEARS)
             by_user = users and rng.random() < 0.3
+            # Some opinions reflected to this deputy were later routed up to another deputy
+            # (§四(二)): they stay this deputy's (intake_deputy).
+            routed_up = not by_user and rng.random() < 0.1
             opinions.append(
                 Opinion(
                     content="意见",
                     region=deputy.constituency.region,
-                    deputy=None if by_user else deputy,
+                    deputy=None if by_user else rng.choice(mandates) if routed_up else deputy,
+                    intake_deputy=None if by_user else deputy,
                     recorded_by=person.user if by_user else None,
                     state=rng.choice(OPINION_STATES),
                     received_at=datetime.datetime(
@@ -145,6 +149,7 @@ def build_world(
             content="跨年",
             region=mandates[0].constituency.region,
             deputy=mandates[0],
+            intake_deputy=mandates[0],
             received_at=datetime.datetime(2026, 1, 1, 0, 30, tzinfo=SHANGHAI),
         )
     )

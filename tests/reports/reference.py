@@ -68,7 +68,9 @@ def expected_rows(year: int, *, deputy_ids=None, as_of: datetime.date | None = N
         )
     )
     opinions = list(
-        Opinion.objects.values("deputy_id", "recorded_by_id", "state", "received_at", "duplicate_of_id")
+        Opinion.objects.values(
+            "intake_deputy_id", "recorded_by_id", "state", "received_at", "duplicate_of_id"
+        )
     )
     reports = list(VoterReport.objects.values("deputy_id", "date"))
 
@@ -102,11 +104,16 @@ def expected_rows(year: int, *, deputy_ids=None, as_of: datetime.date | None = N
             o
             for o in opinions
             if (
-                o["deputy_id"] == d["id"]
+                o["intake_deputy_id"] == d["id"]
                 or (
-                    o["deputy_id"] is None
+                    o["intake_deputy_id"] is None
                     and o["recorded_by_id"] is not None
                     and o["recorded_by_id"] == d["person__user_id"]
+                    # recorded while this mandate was held
+                    and d["start_date"] <= o["received_at"].astimezone(SHANGHAI).date()
+                    and (
+                        d["end_date"] is None or o["received_at"].astimezone(SHANGHAI).date() <= d["end_date"]
+                    )
                 )
             )
             and o["received_at"].astimezone(SHANGHAI).date().year == year
