@@ -1,6 +1,7 @@
 """API v1 of the opinions (R-OP-1…5), following the contract in design.md.
 
 - `POST /opinions/` (anonymous allowed, rate-limited per client address) → 201 `tracking_code`, `state`;
+  signed in, only those who may record opinions (deputies, liaison staff, administrators; others 403);
 - `GET /opinions/`, `GET /opinions/{id}/` for those who may see them (another's → 404);
 - `GET /opinions/actions/`: the workflow table (sources, targets, data each action takes);
 - `POST /opinions/{id}/{action}/` → 403 refused / 404 invisible / 409 lost race / 400 invalid data;
@@ -16,6 +17,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -60,12 +62,17 @@ def _rate_limited(exc: abuse.RateLimited) -> Response:
 
 
 class OpinionPermission(permissions.BasePermission):
-    """Anyone may submit; only logged-in users read the queues (what each sees: selectors)."""
+    """The public submits without signing in; a signed-in user submits only if they may record
+    opinions, as on the website's record form (`services.may_record`). Only logged-in users read the
+    queues (what each sees: selectors)."""
+
+    message = gettext_lazy("只有人大代表、联络机构工作人员和管理员可以登记意见。")
 
     def has_permission(self, request, view):
+        signed_in = bool(request.user and request.user.is_authenticated)
         if view.action == "create":
-            return True
-        return bool(request.user and request.user.is_authenticated)
+            return not signed_in or services.may_record(request.user)
+        return signed_in
 
 
 @extend_schema_view(
@@ -100,6 +107,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={
             201: serializers.OpinionCreatedSerializer,
             400: OpenApiResponse(description="字段错误"),
+            403: OpenApiResponse(description="已登录但无权登记意见"),
             429: OpenApiResponse(description="提交过于频繁"),
         },
     )
@@ -116,6 +124,10 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         # channel they took it in by (reception day, letter, mailbox …).
         channel = Channel.WEB if user is None else data.get("channel") or Channel.APP
         try:
+            # Only a recorder links an activity, and only one whose record they may see.
+            activity = (
+                services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
+            )
             opinion = services.submit_opinion(
                 content=data["content"],
                 region=data["region"],
@@ -130,7 +142,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 consent=data["consent"],
                 photos=data["photos"],
                 recorded_by=user,
-                activity=data.get("activity") if user is not None else None,
+                activity=activity,
                 client_ip=abuse.client_ip(request),
                 honeypot=data["website"],
             )

@@ -77,6 +77,15 @@ def recipients_for(event: OpinionEvent) -> list[User]:
     return []
 
 
+def message_body(opinion: Opinion) -> str:
+    """The start of the opinion's text, which staff see in their inbox and may get by e-mail or text
+    message. A confidential opinion's text never leaves the portal: the message says so, and its
+    link opens the opinion for those allowed to see it."""
+    if opinion.confidential:
+        return _("该意见要求保密，内容不在通知中显示，请登录平台查看。")
+    return opinion.content[:140]
+
+
 def notify_event(event_id: int) -> int:
     """Send the inbox messages for one event; returns how many were created."""
     event = (
@@ -92,7 +101,7 @@ def notify_event(event_id: int) -> int:
     notify_submitter(event)
     state_label = S(event.to_state).label
     title = _("社情民意 #%(id)s：%(state)s") % {"id": opinion.pk, "state": state_label}
-    body = opinion.content[:140]
+    body = message_body(opinion)
     sent = 0
     seen = set()
     for user in recipients_for(event):

@@ -31,7 +31,6 @@ RECENT_ACTIVITY_DAYS = 180
 CONFLICT_MESSAGE = gettext_lazy(
     "该意见已被他人处理，当前状态为“%(state)s”。您的操作未生效，请查看最新情况后再操作。"
 )
-RECORDING_ROLES = {Role.DEPUTY, Role.LIAISON_STAFF, Role.ADMIN}
 QUEUE_ROLES = {Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.ADMIN}
 
 
@@ -163,7 +162,7 @@ def _activity_queryset(user):
 def record(request):
     """Deputies and liaison staff record opinions heard at activities, reception days, or received by
     mailbox, e-mail, letter or phone (R-OP-1)."""
-    if scoping.role_of(request.user) not in RECORDING_ROLES:
+    if not services.may_record(request.user):
         raise PermissionDenied
     deputies = _recordable_deputies(request.user)
     is_deputy = scoping.role_of(request.user) == Role.DEPUTY
@@ -266,20 +265,19 @@ def track_lookup(request):
 @require_http_methods(["GET", "POST"])
 def track(request, code):
     """The public view of one opinion: state in plain words, public timeline, final reply, rating.
-    Never the submitter's name, phone or address."""
+    Never the submitter's name, phone or address. A refused rating re-renders the page with the
+    rating chosen and the comment typed, so the citizen need not write it again."""
     opinion = selectors.opinion_for_tracking(code)
     if opinion is None:
         raise Http404
     status = 200
     rating_error = ""
+    rating = request.POST.get("rating", "")
+    comment = request.POST.get("comment", "")
     if request.method == "POST":
         try:
             abuse.check_rate_limit(abuse.client_ip(request), scope="opinion_rate")
-            services.rate_opinion(
-                opinion=opinion,
-                rating=request.POST.get("rating", ""),
-                comment=request.POST.get("comment", ""),
-            )
+            services.rate_opinion(opinion=opinion, rating=rating, comment=comment)
         except abuse.RateLimited:
             rating_error, status = _("操作过于频繁，请稍后再试。"), 429
         except workflow.ActionConflict:
@@ -300,6 +298,8 @@ def track(request, code):
             "can_rate": services.can_rate(opinion),
             "rating_choices": Rating.choices,
             "rating_error": rating_error,
+            "chosen_rating": rating if rating in Rating.values else "",
+            "rating_comment": comment,
         },
         status=status,
     )
@@ -335,7 +335,7 @@ def queue(request):
             "page": page,
             "rows": rows,
             "query_string": query.urlencode(),
-            "can_record": scoping.role_of(request.user) in RECORDING_ROLES,
+            "can_record": services.may_record(request.user),
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 
 from ..models import Opinion, OpinionEvent
-from .steps import clean_data, effect_of
+from .steps import clean_data, effect_of, lock_related
 from .table import TRANSITIONS, ActionConflict, ActionNotAllowed, Actor, S, actor_for, state_allows
 
 # --- The entry point ------------------------------------------------------------------------------
@@ -29,7 +29,8 @@ def apply_action(
     """Take `action` on `opinion` as `actor` (a user, or None for the citizen's rating).
 
     Raises ActionNotAllowed (not this actor's to take), ActionConflict (wrong state, or someone else
-    changed the opinion first), ValidationError (bad data, with field errors).
+    changed the opinion first), ValidationError (bad data, with field errors; also when another row the
+    data names changed first, e.g. a merge target that has meanwhile been merged or closed).
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -44,6 +45,7 @@ def apply_action(
     cleaned = clean_data(transition, opinion, who, data or {})
 
     with transaction.atomic():
+        lock_related(transition, opinion, cleaned)
         effect = effect_of(transition, opinion, who, cleaned, now)
         # Compare-and-set on the state the actor saw (and the row version, so two units replying at
         # the same moment cannot both count the other as still open).

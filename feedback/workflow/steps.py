@@ -175,9 +175,12 @@ def clean_data(transition: Transition, opinion: Opinion, actor: Actor, data: dic
                 visible = opinions_visible_to(actor.user)
             else:
                 visible = Opinion.objects.none()
-            target = visible.filter(pk=target_id).exclude(state=S.MERGED).first()
+            target = visible.filter(pk=target_id).first()
             if target is None:
                 errors["target"] = _("找不到可合并的意见。")
+            elif target.is_final:
+                errors["target"] = _merge_target_error(target)
+                target = None
         out["target"] = target
         out["public_note"] = out["public_note"] or _("您反映的事项已与内容相同的意见合并办理。")
     elif action == "reopen":
@@ -188,6 +191,39 @@ def clean_data(transition: Transition, opinion: Opinion, actor: Actor, data: dic
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _merge_target_error(target: Opinion) -> str:
+    return _("意见 #%(id)s %(state)s，不能作为合并目标，请合并至仍在办理中的意见。") % {
+        "id": target.pk,
+        "state": target.get_state_display(),
+    }
+
+
+# --- Checks under lock ----------------------------------------------------------------------------
+
+
+def lock_related(transition: Transition, opinion: Opinion, cleaned: dict) -> None:
+    """Inside the action's transaction, before the compare-and-set: lock the other rows the action
+    relies on and check them again, since `clean_data` read them without a lock."""
+    if transition.action == "merge":
+        cleaned["target"] = _locked_merge_target(opinion, cleaned["target"])
+
+
+def _locked_merge_target(opinion: Opinion, target: Opinion) -> Opinion:
+    """Lock the opinion and its merge target and re-read the target: one that has meanwhile been
+    merged (perhaps into this very opinion), rejected or closed is refused, so two people merging A
+    into B and B into A at the same moment cannot leave both merged and out of every queue.
+
+    Both rows are locked in one query ordered by id (PostgreSQL sorts before it locks), so the two
+    merges wait for each other instead of deadlocking; the second then sees the first's result."""
+    rows = Opinion.objects.select_for_update().filter(pk__in=(opinion.pk, target.pk)).order_by("pk")
+    current = {row.pk: row for row in rows}.get(target.pk)
+    if current is None:
+        raise ValidationError({"target": _("找不到可合并的意见。")})
+    if current.is_final:
+        raise ValidationError({"target": _merge_target_error(current)})
+    return current
 
 
 # --- Effects ------------------------------------------------------------------------------------
@@ -282,17 +318,17 @@ def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, n
         assignment: Assignment = d["assignment"]
         remaining = opinion.assignments.filter(replied_at__isnull=True).exclude(pk=assignment.pk).count()
         target = S.ASSIGNED if remaining else S.REPLIED
+        # Only this round's replies make up the outcome and the reply: after a reopen, the answers
+        # of the round the citizen was dissatisfied with are history, not part of the new result.
+        replied = list(current_round(opinion).filter(replied_at__isnull=False).select_related("organization"))
         texts = [
-            *(
-                f"{a.organization.name}：{a.reply_text}"
-                for a in opinion.assignments.filter(replied_at__isnull=False).select_related("organization")
-            ),
+            *(f"{a.organization.name}：{a.reply_text}" for a in replied),
             f"{assignment.organization.name}：{d['text']}",
         ]
-        outcomes = {*opinion.assignments.filter(replied_at__isnull=False).values_list("outcome", flat=True)}
-        outcomes.add(d["outcome"])
+        outcomes = {a.outcome for a in replied} | {d["outcome"]}
         combined = d["outcome"] if len(outcomes) == 1 else Outcome.PARTLY
-        updates = {"outcome": combined, "reply_text": "\n\n".join(texts)}
+        reply_text = "\n\n".join(texts)
+        updates = {"outcome": combined, "reply_text": reply_text}
         if not remaining:
             updates.update(
                 {"replied_at": now, "due_at": deadlines.feedback_due(now), "due_kind": DeadlineKind.FEEDBACK}
@@ -300,15 +336,20 @@ def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, n
         data = {"unit": assignment.organization_id, "outcome": d["outcome"]}
         note = note or d["text"]
 
-        def after(op: Opinion, assignment=assignment, d=d, remaining=remaining) -> None:
+        def after(
+            op: Opinion, assignment=assignment, d=d, remaining=remaining, reply_text=reply_text
+        ) -> None:
             updated = Assignment.objects.filter(pk=assignment.pk, replied_at__isnull=True).update(
                 replied_at=now, outcome=d["outcome"], reply_text=d["text"]
             )
             if updated != 1:
                 raise ActionConflict(_("该承办单位已经答复过了。"))
             if not remaining:
+                # `op` is the opinion as read before the update: its new reply is `reply_text`.
                 Suggestion.objects.filter(opinion=op, state=SuggestionState.ASSIGNED).update(
-                    state=SuggestionState.ANSWERED, answered_at=now, answer=op.reply_text
+                    state=SuggestionState.ANSWERED,
+                    answered_at=now,
+                    answer=reply_text,
                 )
     elif action == "relay":
         pass
@@ -361,6 +402,19 @@ def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, n
     return Effect(
         target=target, updates=updates, after=after, event_data=data, internal_note=note, public_note=public
     )
+
+
+def current_round(opinion: Opinion):
+    """The assignments of the current round of handling.
+
+    A round starts each time the opinion is routed: the first time, and again after a reopen or a
+    "dissatisfied" rating sent it back (§四(二)). `route` stamps `routed_at`, and `assign` is taken
+    only from `routed`, so this round's assignments are those made at or after `routed_at`. Earlier
+    ones belong to rounds already answered; they stay on record (their rows and the timeline)."""
+    assignments = opinion.assignments.all()
+    if opinion.routed_at is None:  # never routed through the workflow: a single round
+        return assignments
+    return assignments.filter(assigned_at__gte=opinion.routed_at)
 
 
 def _is_difficult(opinion: Opinion) -> bool:
