@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ComplianceSnapshot, Export, WorkFund
 
@@ -8,7 +9,13 @@ class ExportAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "year", "format", "requested_by", "state", "progress", "rows", "created_at"]
     list_filter = ["state", "format", "year"]
     list_select_related = ["requested_by"]
-    readonly_fields = [f.name for f in Export._meta.fields]
+    # The file is private (no URL): its stored name only; its owner downloads it from the export page.
+    exclude = ["file"]
+    readonly_fields = [f.name for f in Export._meta.fields if f.name != "file"] + ["file_name"]
+
+    @admin.display(description=_("文件"))
+    def file_name(self, obj):
+        return obj.file.name or "—"
 
     def has_add_permission(self, request):
         return False

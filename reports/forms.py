@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Level
 
 from .selectors import SORT_FIELDS, ReportFilters, groups_for_filter, regions_for_filter
@@ -106,10 +107,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
-    """Several photos in one input (Django's documented pattern for multiple uploads)."""
+    """Several photos in one input (Django's documented pattern for multiple uploads); each is checked
+    and re-encoded by `reports.services.save_article`."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

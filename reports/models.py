@@ -1,9 +1,16 @@
 """Stored outputs of the reports: export files built off the request path, and the compliance
 report of a closed year as it was submitted (R-ACT-2, R-SUP-2)."""
 
+import datetime
+import os
+import secrets
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,11 +27,51 @@ class ExportState(models.TextChoices):
     FAILED = "failed", _("生成失败")
 
 
+def exports_root() -> Path:
+    """Where export files are kept: ``settings.EXPORTS_ROOT``, by default ``private/exports`` beside
+    MEDIA_ROOT (read on every use, so that a test's or a worker's MEDIA_ROOT moves it too)."""
+    if settings.EXPORTS_ROOT:
+        return Path(settings.EXPORTS_ROOT)
+    return Path(settings.MEDIA_ROOT).parent / "private" / "exports"
+
+
+class ExportStorage(FileSystemStorage):
+    """The district's compliance report must not be downloadable by whoever guesses an address:
+    export files live outside MEDIA_ROOT (which is served to everyone so that photos show) and have
+    no URL; they are read only through the owner-checked download view (`reports.views`)."""
+
+    @property
+    def base_location(self):
+        return exports_root()
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None  # url() raises ValueError: there is no public address
+
+
+def export_file_name(instance: "Export", filename: str) -> str:
+    """A random name that tells nothing (no year, no kind, no requester); the download is still
+    called ``compliance-<year>.<format>``."""
+    return f"{secrets.token_hex(16)}.{instance.format}"
+
+
+def stale_after() -> datetime.timedelta:
+    """A running export not updated for longer than a task may run has lost its worker: Celery kills
+    a task at ``CELERY_TASK_TIME_LIMIT``, and a running export writes progress as it goes."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
 class Export(models.Model):
     """A large export built by a Celery task; the page polls `progress` and offers `file` when done.
 
-    `state` moves pending → running → done/failed through `reports/services.py` with a conditional
-    update, so a re-delivered task never builds the same file twice."""
+    `state` moves pending → running → done/failed through `reports/services.py` with conditional
+    updates, so a re-delivered task never builds the same file twice. A running export whose worker
+    died (no update for longer than `stale_after()`) may be taken over by a re-delivered task
+    (`attempts` counts the claims) and is shown to its owner as failed, with a button to build it again."""
 
     kind = models.CharField(_("报表"), max_length=30, default="compliance")
     format = models.CharField(_("格式"), max_length=10, choices=ExportFormat.choices)
@@ -38,9 +85,11 @@ class Export(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     rows = models.PositiveIntegerField(_("行数"), default=0)
-    file = models.FileField(_("文件"), upload_to="reports/exports/%Y/", blank=True)
+    file = models.FileField(_("文件"), upload_to=export_file_name, storage=ExportStorage(), blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("最近更新"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
@@ -52,8 +101,18 @@ class Export(models.Model):
         return f"{self.kind} {self.year}.{self.format}"
 
     @property
+    def is_stale(self) -> bool:
+        """Running, but its worker died: nothing was written for longer than a task may run."""
+        return self.state == ExportState.RUNNING and self.updated_at < timezone.now() - stale_after()
+
+    @property
+    def shows_as_failed(self) -> bool:
+        return self.state == ExportState.FAILED or self.is_stale
+
+    @property
     def is_finished(self) -> bool:
-        return self.state in (ExportState.DONE, ExportState.FAILED)
+        """Nothing more will happen on its own: the page stops polling."""
+        return self.state == ExportState.DONE or self.shows_as_failed
 
 
 class ComplianceSnapshot(models.Model):
@@ -192,7 +251,8 @@ class ArticlePhoto(models.Model):
     image = models.ImageField(
         _("照片"),
         upload_to="reports/articles/%Y/",
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])],
+        # Saved by reports.services.save_article, re-encoded by deputies.images.normalize_image.
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
     caption = models.CharField(_("说明"), max_length=200, blank=True)
 

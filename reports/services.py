@@ -10,12 +10,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
 from accounts.models import Role
 from contacts import quotas
+from deputies.images import ImageSpec, normalize_image
 
 from . import exports
 from .models import (
@@ -27,6 +29,7 @@ from .models import (
     ExportState,
     FundSpending,
     WorkFund,
+    stale_after,
 )
 from .selectors import ReportFilters, compliance_report, may_view_reports
 
@@ -34,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 # How often a running export writes its progress (every this many rows, and at least 20 times).
 PROGRESS_EVERY = 500
+# Article photos are shown whole (not cropped like portraits), at most this size, as JPEG.
+ARTICLE_PHOTO = ImageSpec(
+    size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg"
+)
 
 
 def request_export(*, user, year: int, filters: ReportFilters, fmt: str) -> Export:
@@ -52,13 +59,12 @@ def request_export(*, user, year: int, filters: ReportFilters, fmt: str) -> Expo
 
 
 def build_export(*, export_id: int) -> Export:
-    """Build the file of a queued export. Only the first delivery of the task claims it
-    (pending → running, a conditional update); the report is scoped to the requester."""
-    claimed = Export.objects.filter(pk=export_id, state=ExportState.PENDING).update(
-        state=ExportState.RUNNING, progress=0
-    )
+    """Build the file of a queued export, scoped to the requester. Only one delivery of the task
+    builds it: the one that claims it (see `_claim`); its result is written only if no other
+    delivery took the export over meanwhile, so a re-delivered task never leaves two files."""
+    attempt = _claim(export_id)
     export = Export.objects.select_related("requested_by").get(pk=export_id)
-    if not claimed:
+    if attempt is None:
         return export
     try:
         report = compliance_report(
@@ -69,20 +75,51 @@ def build_export(*, export_id: int) -> Export:
 
         def on_row(done: int) -> None:
             if done % step == 0:
-                Export.objects.filter(pk=export_id).update(progress=min(99, done * 100 // total))
+                Export.objects.filter(pk=export_id, attempts=attempt).update(
+                    progress=min(99, done * 100 // total), updated_at=timezone.now()
+                )
 
         data = exports.render(report, export.format, on_row=on_row)
         export.file.save(exports.filename(report, export.format), ContentFile(data), save=False)
-        export.rows = len(report.rows)
-        export.state = ExportState.DONE
-        export.progress = 100
+        result = {
+            "file": export.file.name,
+            "rows": len(report.rows),
+            "state": ExportState.DONE,
+            "progress": 100,
+        }
     except Exception as exc:  # a failed export says so on the page instead of spinning for ever
         logger.exception("export %s failed", export_id)
-        export.state = ExportState.FAILED
-        export.error = str(exc)[:500]
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "rows", "state", "progress", "error", "finished_at"])
+        result = {"state": ExportState.FAILED, "error": str(exc)[:500]}
+    now = timezone.now()
+    finished = Export.objects.filter(pk=export_id, state=ExportState.RUNNING, attempts=attempt).update(
+        **result, finished_at=now, updated_at=now
+    )
+    if not finished:  # another delivery took it over: its result stands, this one's file goes
+        logger.warning("export %s was taken over; attempt %s discarded", export_id, attempt)
+        if result.get("file"):
+            export.file.storage.delete(result["file"])
+    export.refresh_from_db()
     return export
+
+
+def _claim(export_id: int) -> int | None:
+    """Claim an export for this delivery of the task; return the attempt number, or None when it is
+    not this delivery's to build. A conditional update on the state (and the last update), so two
+    deliveries never both win: a pending export is claimed once; a running one only when its worker
+    died (not updated for longer than the task's time limit, `stale_after()`), since a task that
+    was still alive would have been killed by then. Done and failed exports are left as they are."""
+    now = timezone.now()
+    claimable = Q(state=ExportState.PENDING) | Q(
+        state=ExportState.RUNNING, updated_at__lt=now - stale_after()
+    )
+    with transaction.atomic():
+        claimed = Export.objects.filter(claimable, pk=export_id).update(
+            state=ExportState.RUNNING, progress=0, attempts=F("attempts") + 1, updated_at=now
+        )
+        if not claimed:
+            return None
+        # The updated row stays locked until commit: this reads this delivery's own attempt.
+        return Export.objects.filter(pk=export_id).values_list("attempts", flat=True).get()
 
 
 def snapshot_closed_year(*, year: int, closed_year=None, actor=None) -> ComplianceSnapshot:
@@ -175,7 +212,7 @@ def save_article(
     article: Article | None = None,
 ) -> Article:
     """Write or change an article (a draft until published). Related deputies must be within the
-    writer's jurisdiction; photos are images checked like every upload."""
+    writer's jurisdiction; photos are checked and re-encoded like every upload (`_article_photo`)."""
     if not may_write_articles(actor):
         raise PermissionDenied(_("只有联络机构工作人员可以撰写宣传文章。"))
     if article is not None and not articles_editable_by(actor).filter(pk=article.pk).exists():
@@ -193,7 +230,12 @@ def save_article(
         errors["body"] = _("请填写正文。")
     if any(d.pk not in allowed for d in deputies):
         errors["deputies"] = _("只能关联本辖区的代表。")
-    images = [_checked_image(photo) for photo in photos]
+    images = []
+    for photo in photos:
+        try:
+            images.append(_article_photo(photo))
+        except ValidationError as exc:
+            errors.setdefault("photos", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -209,15 +251,11 @@ def save_article(
     return article
 
 
-def _checked_image(upload):
-    from django.core.validators import FileExtensionValidator
-    from django.forms import ImageField
-
-    FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])(upload)
-    # Django's ImageField opens the file with Pillow: a file that is not an image is refused.
-    ImageField().to_python(upload)
-    upload.seek(0)
-    return upload
+def _article_photo(upload):
+    """Articles are public: a photo is accepted only as a real JPEG, PNG or WebP image within
+    MAX_PHOTO_BYTES, and stored re-encoded (no EXIF: no GPS position, no camera) under a random name
+    (the original file name may hold a phone number), fitted inside ARTICLE_PHOTO's box."""
+    return normalize_image(upload, spec=ARTICLE_PHOTO)
 
 
 def publish_article(*, actor, article: Article, publish: bool = True) -> Article:

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from . import exports, forms, handling, public, selectors, services
 from .forms import parse_filters, parse_year
-from .models import Article, ComplianceSnapshot, Export, FundSpending, WorkFund
-from .selectors import MEASURES, ComplianceReport
+from .models import Article, ComplianceSnapshot, Export, ExportState, FundSpending, WorkFund
+from .selectors import MEASURES, ComplianceReport, ReportFilters
 
 YEARS_SHOWN = 5
 
@@ -139,23 +139,37 @@ def _own_export(request, pk: int) -> Export:
     return get_object_or_404(Export, pk=pk, requested_by=request.user)
 
 
+def _status_context(export: Export) -> dict:
+    """The export and, when it failed (or its worker died), the fields that ask for it again."""
+    retry = None
+    if export.shows_as_failed:
+        retry = {"year": export.year, "format": export.format, **ReportFilters(**export.params).as_query()}
+    return {"export": export, "retry_fields": retry}
+
+
 @login_required
 def export_detail(request, pk: int):
     export = _own_export(request, pk)
-    return render(request, "reports/export_detail.html", {"export": export})
+    return render(request, "reports/export_detail.html", _status_context(export))
 
 
 @login_required
 def export_status(request, pk: int):
     """The progress fragment the export page polls with htmx until the file is ready."""
     export = _own_export(request, pk)
-    return render(request, "reports/_export_status.html", {"export": export})
+    return render(request, "reports/_export_status.html", _status_context(export))
 
 
 @login_required
 def export_download(request, pk: int):
+    """The only way to an export file: they live in a private folder with no URL (models.ExportStorage),
+    and only the person who asked for the export gets it (anyone else: 404)."""
     export = _own_export(request, pk)
-    if not export.file:
+    if (
+        export.state != ExportState.DONE
+        or not export.file
+        or not export.file.storage.exists(export.file.name)
+    ):
         raise Http404
     return FileResponse(
         export.file.open("rb"),

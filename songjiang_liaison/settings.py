@@ -137,6 +137,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Background exports (the compliance report) are private: kept outside MEDIA_ROOT, which is served to
+# everyone, and read only through the owner-checked download view. Empty: "private/exports" beside
+# MEDIA_ROOT (reports.models.exports_root).
+EXPORTS_ROOT = env.str("EXPORTS_ROOT", default="")
+if EXPORTS_ROOT and Path(EXPORTS_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+    raise ImproperlyConfigured("EXPORTS_ROOT must not be inside MEDIA_ROOT: media files are public.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -174,7 +180,24 @@ if not DEBUG and not TESTING and not SECURE_HSTS_PRELOAD:
     # Preloading is a one-way decision taken with the domain's owner, not a default.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# Client addresses, for every rate limit and the failed-login limit: how many reverse proxies in front
+# of the portal append the address they saw to X-Forwarded-For. 0 (the default): the portal is reached
+# directly, REMOTE_ADDR is the client and the header, which a client can write, is ignored. Set it to
+# the real number of proxies, or every client looks like the proxy (or can pick its own address).
+# USE_X_FORWARDED_FOR=true, the older switch, means one proxy.
+NUM_PROXIES = env.int("NUM_PROXIES", default=1 if env.bool("USE_X_FORWARDED_FOR", default=False) else 0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+# Password guessing (accounts/throttling.py): failed logins allowed per username and per client address
+# in a window; beyond, every login for them is refused until the window ends.
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+if min(LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURE_WINDOW_MINUTES) < 1:
+    raise ImproperlyConfigured("The LOGIN_FAILURE* settings must be 1 or more.")
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -282,5 +305,5 @@ if TESTING:
 OPINION_RETENTION_MONTHS = env.int("OPINION_RETENTION_MONTHS", default=24)
 OPINION_LONG_OVERDUE_DAYS = env.int("OPINION_LONG_OVERDUE_DAYS", default=30)
 OPINION_BLOCK_LINKS = env.bool("OPINION_BLOCK_LINKS", default=True)
-# Trust X-Forwarded-For for rate limits only behind a proxy that sets it.
-USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# Read by feedback.abuse.client_ip; follows NUM_PROXIES (above), the one proxy setting.
+USE_X_FORWARDED_FOR = NUM_PROXIES > 0
