@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .models import Notification, NotificationPreference, User
+
+# The admin's login page keeps the same failed-login limit as the portal's (accounts.throttling).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

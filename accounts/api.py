@@ -5,21 +5,29 @@
 `organization` (id or null) and `deputies` (the ids of the caller's own mandates).
 """
 
+from collections.abc import Mapping
+
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import scoping
+from . import scoping, throttling
 from .serializers import MeSerializer, TokenSerializer
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (the same token every time)."""
+    """Exchange a username and password for the user's API token (the same token every time).
+
+    Two limits against password guessing: every attempt counts against the client address
+    (`AUTH_TOKEN_RATE`), and failed ones against the username and the address, shared with the login
+    page (`accounts.throttling`).
+    """
 
     # Credentials are the authentication here; no session means no CSRF check on this POST.
     authentication_classes = []
@@ -38,7 +46,21 @@ class ObtainTokenView(ObtainAuthToken):
         tags=["auth"],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        data = request.data if isinstance(request.data, Mapping) else {}
+        username, password = str(data.get("username") or ""), data.get("password")
+        if not username or not password:
+            return super().post(request, *args, **kwargs)  # answered 400; nothing was tried
+        address = throttling.client_address(request)
+        retry_after = throttling.login_retry_after(username=username, address=address)
+        if retry_after is not None:
+            raise Throttled(wait=retry_after, detail=throttling.too_many_failures_message(retry_after))
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ValidationError:
+            throttling.record_failed_login(username=username, address=address)
+            raise
+        throttling.forget_failed_logins(username=username)
+        return response
 
 
 class MeView(APIView):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role
 
@@ -97,6 +97,31 @@ def deputies_in_jurisdiction(user) -> QuerySet:
     if user.role == Role.COMMITTEE_MEMBER:
         return deputies.filter(Q(person__user=user) | Q(committee_contacts__person__user=user)).distinct()
     return deputies.filter(person__user=user)
+
+
+def persons_manageable(user) -> QuerySet:
+    """People whose registry record (name, gender, photo) this user may change.
+
+    Administrators: everyone. Liaison staff: the people holding a mandate in their jurisdiction, and a
+    person with no mandate and no Standing Committee seat whom their own organization entered (the
+    record's first history row names who created it), so a new deputy can be entered before the
+    mandate is added. Anyone else without a mandate (Standing Committee members, people entered by the
+    administrators or an import) belongs to the administrators. Nobody else manages people.
+    """
+    from deputies.models import CommitteeMember, Deputy, Person
+
+    if is_admin(user):
+        return Person.objects.all()
+    org = staff_organization(user)
+    if org is None or user.role != Role.LIAISON_STAFF:
+        return Person.objects.none()
+    has_mandate_here = Exists(deputies_in_jurisdiction(user).filter(person_id=OuterRef("pk")))
+    has_mandate = Exists(Deputy.objects.filter(person_id=OuterRef("pk")))
+    has_seat = Exists(CommitteeMember.objects.filter(person_id=OuterRef("pk")))
+    entered_here = Exists(
+        Person.history.filter(id=OuterRef("pk"), history_type="+", history_user__organization=org)
+    )
+    return Person.objects.filter(has_mandate_here | (~has_mandate & ~has_seat & entered_here))
 
 
 def can_manage_deputy(user, deputy) -> bool:

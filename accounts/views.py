@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,10 +8,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import LoginForm
 from accounts.models import NotificationKind
 from accounts.notify import channels_for, set_preference
 
 CHANNELS = ("in_app", "email", "sms")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, held to the failed-login limit (`accounts.throttling`): a refusal is
+    answered 429 with the form and the message, and says when to retry."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.is_throttled():
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 @login_required

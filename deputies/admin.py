@@ -2,7 +2,8 @@
 
 Administrators see and change everything. Liaison staff (is_staff, role LIAISON_STAFF) see and change
 only what ``accounts.scoping`` puts in their jurisdiction: the deputies, venues, groups and
-constituencies of their street or town, and their own organization's public details. Anything else,
+constituencies of their street or town, the people holding those mandates (and people their body
+entered, until a mandate is added), and their own organization's public details. Anything else,
 opened by id, is "not found". Every write is recorded by django-simple-history.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -131,12 +132,9 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 def _persons_in_scope(request):
-    """People with a mandate in the staff member's jurisdiction, and people without any mandate yet
-    (just entered, before their mandate is added)."""
-    deputies = scoping.deputies_in_jurisdiction(request.user)
-    has_mandate_here = Exists(deputies.filter(person_id=OuterRef("pk")))
-    has_any_mandate = Exists(Deputy.objects.filter(person_id=OuterRef("pk")))
-    return Person.objects.filter(has_mandate_here | ~has_any_mandate)
+    """People with a mandate in the staff member's jurisdiction, and people without a mandate or a
+    Standing Committee seat whom their own organization entered (``scoping.persons_manageable``)."""
+    return scoping.persons_manageable(request.user)
 
 
 @admin.register(Region)
