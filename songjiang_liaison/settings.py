@@ -305,5 +305,3 @@ if TESTING:
 OPINION_RETENTION_MONTHS = env.int("OPINION_RETENTION_MONTHS", default=24)
 OPINION_LONG_OVERDUE_DAYS = env.int("OPINION_LONG_OVERDUE_DAYS", default=30)
 OPINION_BLOCK_LINKS = env.bool("OPINION_BLOCK_LINKS", default=True)
-# Read by feedback.abuse.client_ip; follows NUM_PROXIES (above), the one proxy setting.
-USE_X_FORWARDED_FOR = NUM_PROXIES > 0
