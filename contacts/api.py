@@ -3,6 +3,10 @@
 - `GET/POST /activities/`, `GET/PATCH /activities/{id}/`: a deputy sees and changes only their own
   activities, liaison staff those within their jurisdiction; another's activity by id → 404;
   `POST /activities/{id}/confirm/` and `POST /activities/{id}/amend/` for the liaison body.
+  Each activity carries its `version`: a confirmation must send it back, a PATCH or an amendment may;
+  an activity changed since that version answers 409 and nothing is written. A refused PATCH
+  (e.g. a photo that is not an image) writes nothing either.
+- An activity lists only the linked opinions the caller may see (`feedback.selectors.opinions_visible_to`).
 - `GET /deputies/{id}/progress/?year=YYYY[&as_of=YYYY-MM-DD]`: the deputy's quota progress, for the deputy
   themself, staff in jurisdiction, linked committee members and administrators; else 404.
 """
@@ -12,12 +16,13 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -26,11 +31,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scoping
+from feedback.selectors import opinions_visible_to
 from songjiang_liaison.api import StandardPagination
 
 from . import quotas, selectors, serializers, services
 from .filters import ActivityFilter
-from .models import ContactActivity, VoterReport
+from .models import ContactActivity, Participation, VoterReport
 
 
 def _field_errors(exc: DjangoValidationError) -> ValidationError:
@@ -39,6 +45,14 @@ def _field_errors(exc: DjangoValidationError) -> ValidationError:
             {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
         )
     return ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
+
+
+def _refusal(exc: DjangoValidationError) -> Response:
+    """A lost race (the activity changed since the caller's `version`) answers 409, as in the opinions
+    API; any other refusal 400 with field errors."""
+    if getattr(exc, "code", None) == "conflict":
+        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+    raise _field_errors(exc) from exc
 
 
 @extend_schema_view(
@@ -61,7 +75,13 @@ class ActivityViewSet(
         return (
             selectors.activities_visible_to(self.request.user)
             .select_related("organized_by")
-            .prefetch_related("participations__deputy__person", "photos", "opinions", "amendments")
+            .prefetch_related(
+                Prefetch("participations", queryset=Participation.objects.select_related("deputy__person")),
+                "photos",
+                # Only the linked opinions the caller may see (a confidential one stays hidden).
+                Prefetch("opinions", queryset=opinions_visible_to(self.request.user).only("pk")),
+                "amendments",
+            )
             .order_by("-date", "-id")
         )
 
@@ -92,36 +112,49 @@ class ActivityViewSet(
     @extend_schema(
         summary="修改联系活动",
         request=serializers.ActivityChangeSerializer,
-        responses=serializers.ActivitySerializer,
+        responses={
+            200: serializers.ActivitySerializer,
+            409: OpenApiResponse(description="活动已被他人修改（version 已过期），未作任何修改"),
+        },
     )
     def partial_update(self, request, *args, **kwargs):
         activity = self.get_object()
         data = serializers.ActivityChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        photos = changes.pop("photos", ())
         try:
-            activity = services.update_activity(actor=request.user, activity=activity, **changes)
-            if photos:
-                services.add_photos(actor=request.user, activity=activity, photos=photos)
+            activity = services.update_activity(actor=request.user, activity=activity, **data.validated_data)
         except DjangoValidationError as exc:
-            raise _field_errors(exc) from exc
+            return _refusal(exc)
         return self._render(activity)
 
-    @extend_schema(summary="联络机构确认活动", request=None, responses=serializers.ActivitySerializer)
+    @extend_schema(
+        summary="联络机构确认活动",
+        request=serializers.ActivityConfirmSerializer,
+        responses={
+            200: serializers.ActivitySerializer,
+            409: OpenApiResponse(description="活动在该 version 之后已被修改，请核对后再确认"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         activity = self.get_object()
+        data = serializers.ActivityConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            services.confirm_activity(actor=request.user, activity=activity)
+            services.confirm_activity(
+                actor=request.user, activity=activity, version=data.validated_data["version"]
+            )
         except DjangoValidationError as exc:
-            raise _field_errors(exc) from exc
+            return _refusal(exc)
         return self._render(activity)
 
     @extend_schema(
         summary="更正活动记录（须说明原因）",
         request=serializers.AmendmentInputSerializer,
-        responses=serializers.ActivitySerializer,
+        responses={
+            200: serializers.ActivitySerializer,
+            409: OpenApiResponse(description="活动已被他人修改（version 已过期），未作任何更正"),
+        },
     )
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
@@ -134,7 +167,7 @@ class ActivityViewSet(
         try:
             services.amend_activity(actor=request.user, activity=activity, reason=reason, **changes)
         except DjangoValidationError as exc:
-            raise _field_errors(exc) from exc
+            return _refusal(exc)
         return self._render(activity)
 
 

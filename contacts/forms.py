@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup, Organization
 from feedback.models import Opinion
+from feedback.selectors import opinions_visible_to
 
 from .models import (
     MAX_PEOPLE_REACHED,
@@ -73,6 +76,33 @@ class MultipleImageField(forms.FileField):
         return attrs
 
 
+class VersionField(forms.CharField):
+    """The version of an activity as the user saw it (its `updated_at`, ISO 8601, in a hidden input):
+    the service refuses a confirmation or a change when the activity has changed since."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "required": _("页面已过期，请重新打开该活动，核对后再提交。"),
+        "invalid": _("页面已过期，请重新打开该活动，核对后再提交。"),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            version = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            version = None
+        if version is None or version.tzinfo is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return version
+
+
+def version_of(activity) -> str:
+    return activity.updated_at.isoformat()
+
+
 class DeputyChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         region = obj.constituency.region.name if obj.constituency_id else ""
@@ -116,7 +146,8 @@ class ActivityForm(forms.Form):
     constituency of the same congress, the flags, photos being images) are the service's, whose
     errors the view puts back on these fields. `mandates` are the caller's own mandates (a person may
     hold a district and a town mandate). With ``activity`` the form changes an existing activity: the
-    mandate and the photos are then not asked for.
+    mandate and the photos are then not asked for, and the activity's version travels with the form
+    so that a save over someone else's later change is refused rather than overwriting it.
     """
 
     mandate = forms.ModelChoiceField(
@@ -166,6 +197,7 @@ class ActivityForm(forms.Form):
         "is_centralized",
         "people_reached",
         "summary",
+        "version",
     )
 
     def __init__(self, *args, mandates, user, activity=None, **kwargs):
@@ -190,6 +222,8 @@ class ActivityForm(forms.Form):
         else:
             del self.fields["mandate"]
             del self.fields["photos"]
+            # Optional, like the opinions' expected state: a client without it saves as before.
+            self.fields["version"] = VersionField(initial=version_of(activity), required=False)
         self.fields["constituency"].queryset = (
             Constituency.objects.filter(congress_id__in=congress_ids)
             .select_related("region")
@@ -199,7 +233,8 @@ class ActivityForm(forms.Form):
         self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
         opinions = own_opinions(user, mandate_ids)
         if activity is not None:
-            opinions = opinions | Opinion.objects.filter(activities=activity)
+            # Linked opinions the user may not see are neither shown nor dropped (the service keeps them).
+            opinions = opinions | opinions_visible_to(user).filter(activities=activity)
         self.fields["opinions"].queryset = opinions.distinct()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         _style(self)
@@ -289,6 +324,12 @@ class StaffActivityForm(ActivityForm):
         data["deputies"] = list(data.get("deputies") or [])
         data["place"] = data.get("place") or ""
         return data
+
+
+class ConfirmActivityForm(forms.Form):
+    """The confirm button of an activity: carries the version the liaison staff checked (R-ACT-5)."""
+
+    version = VersionField()
 
 
 class YearForm(forms.Form):

@@ -5,11 +5,12 @@ Jurisdiction comes from `accounts.scoping` (§五(二)); nothing here re-derives
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts import scoping
 
 from .models import (
+    Amendment,
     ClosedYear,
     ContactActivity,
     MeetingRequest,
@@ -35,6 +36,29 @@ def activities_visible_to(user) -> QuerySet:
     if org is not None:
         visible |= Q(organized_by=org)
     return activities.filter(visible)
+
+
+def activity_pages_visible_to(user) -> QuerySet:
+    """Activities visible to the user, ready for the activity's page in a fixed number of queries.
+    Of the linked opinions, `visible_opinions` holds only those the user may see
+    (`feedback.selectors.opinions_visible_to`): seeing an activity does not open its opinions, e.g.
+    a confidential one to a committee member or to another deputy of a joint activity."""
+    from feedback.selectors import opinions_visible_to
+
+    return (
+        activities_visible_to(user)
+        .select_related("constituency", "venue", "organized_by", "created_by", "confirmed_by")
+        .prefetch_related(
+            "participations__deputy__person",
+            "photos",
+            Prefetch("amendments", queryset=Amendment.objects.select_related("made_by")),
+            Prefetch(
+                "opinions",
+                queryset=opinions_visible_to(user).order_by("received_at", "id"),
+                to_attr="visible_opinions",
+            ),
+        )
+    )
 
 
 def activities_changeable_by(user) -> QuerySet:

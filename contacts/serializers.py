@@ -33,6 +33,13 @@ class ActivitySerializer(serializers.ModelSerializer):
     photos = serializers.SerializerMethodField()
     amendments = AmendmentSerializer(many=True, read_only=True)
     confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
+    version = serializers.DateTimeField(
+        source="updated_at",
+        read_only=True,
+        help_text=_(
+            "记录版本（最后修改时间）。确认活动时须原样提交；修改、更正时可提交，以免覆盖他人的修改。"
+        ),
+    )
 
     class Meta:
         model = ContactActivity
@@ -57,10 +64,12 @@ class ActivitySerializer(serializers.ModelSerializer):
             "confirmed_at",
             "amendments",
             "created_at",
+            "version",
         ]
         read_only_fields = fields
 
     def get_opinions(self, obj) -> list[int]:
+        """The linked opinions the caller may see: the view prefetches only those."""
         return [o.pk for o in obj.opinions.all()]
 
     def get_photos(self, obj) -> list[str]:
@@ -95,8 +104,19 @@ class ActivityInputSerializer(serializers.Serializer):
     is_public = serializers.BooleanField(required=False, default=False)
 
 
+def _version_field(*, required: bool) -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        required=required,
+        help_text=_("活动的 version（获取活动时返回的值）；活动此后被修改的，返回 409。"),
+        error_messages={"required": _("请提交您核对过的活动版本（version）。")},
+    )
+
+
 class ActivityChangeSerializer(ActivityInputSerializer):
-    """`PATCH /api/v1/activities/{id}/`: any subset of the fields (photos are added, not replaced)."""
+    """`PATCH /api/v1/activities/{id}/`: any subset of the fields (photos are added, not replaced;
+    opinions replace the linked ones the caller may see). With `version`, a stale change answers 409."""
+
+    version = _version_field(required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs["partial"] = True
@@ -105,6 +125,12 @@ class ActivityChangeSerializer(ActivityInputSerializer):
             field.required = False
             # No defaults in a PATCH: only what the caller sent is changed.
             field.default = serializers.empty
+
+
+class ActivityConfirmSerializer(serializers.Serializer):
+    """`POST /api/v1/activities/{id}/confirm/`: the version of the activity the confirmer checked."""
+
+    version = _version_field(required=True)
 
 
 class AmendmentInputSerializer(ActivityChangeSerializer):

@@ -340,7 +340,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
             setattr(activity, field, new)
     new_opinions = None
     if "opinions" in changes:
-        new_opinions = allowed_opinions(actor, changes["opinions"], deputies)
+        new_opinions = _opinions_after_change(actor, activity, changes["opinions"], deputies)
         old_ids = sorted(activity.opinions.values_list("pk", flat=True))
         if sorted(o.pk for o in new_opinions) != old_ids:
             diff["opinions"] = [old_ids, sorted(o.pk for o in new_opinions)]
@@ -367,6 +367,32 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
     return diff
 
 
+def _opinions_after_change(actor, activity: ContactActivity, chosen: Iterable, deputies: Sequence) -> list:
+    """The opinions an activity links after a change: those chosen, plus those already linked that the
+    actor may not see. Pages and the API show a user only the linked opinions they may see, so they
+    cannot unlink the others; only newly added opinions are checked against `allowed_opinions`."""
+    from feedback.selectors import opinions_visible_to
+
+    chosen = list(chosen)
+    linked = list(activity.opinions.all())
+    linked_ids = {o.pk for o in linked}
+    visible = set(opinions_visible_to(actor).filter(pk__in=linked_ids).values_list("pk", flat=True))
+    allowed_opinions(actor, [o for o in chosen if o.pk not in linked_ids], deputies)
+    kept = {o.pk: o for o in chosen}
+    for opinion in linked:
+        if opinion.pk not in visible:
+            kept.setdefault(opinion.pk, opinion)
+    return list(kept.values())
+
+
+def _check_version(activity: ContactActivity, version: datetime.datetime | None) -> None:
+    """Optimistic locking: `version` is the `updated_at` of the activity as the user saw it. A change
+    made since then (by the deputy or another staff member) refuses the action with code "conflict",
+    so nobody approves or overwrites figures they have not seen."""
+    if version is not None and activity.updated_at != version:
+        raise ValidationError(_("该活动已被他人修改，请核对最新内容后再操作。"), code="conflict")
+
+
 def _as_text(value):
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -375,14 +401,39 @@ def _as_text(value):
     return str(value)
 
 
-def update_activity(*, actor, activity: ContactActivity, **changes) -> ContactActivity:
-    """Change an activity while its year is open (a deputy: their own; staff: in their jurisdiction).
+def update_activity(
+    *,
+    actor,
+    activity: ContactActivity,
+    photos: Sequence = (),
+    version: datetime.datetime | None = None,
+    **changes,
+) -> ContactActivity:
+    """Change an activity while its year is open (a deputy: their own; staff: in their jurisdiction),
+    adding `photos` to it. All or nothing: the photos are checked before anything is written, and the
+    change and the photos are written in one transaction. With `version` (the `updated_at` the user
+    saw), a change made by someone else since then is refused (code "conflict").
     A closed year is refused: corrections there are amendments (`amend_activity`)."""
     _get_changeable(actor, activity)
+    cleaned_photos = _validate_photos(list(photos))
     with transaction.atomic():
         activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
-        _apply_changes(actor, activity, changes, amending=False)
+        _check_version(activity, version)
+        diff = _apply_changes(actor, activity, changes, amending=False)
+        if cleaned_photos:
+            _store_photos(activity, cleaned_photos, touch=not diff)
     return activity
+
+
+def _store_photos(activity: ContactActivity, cleaned: Sequence, *, touch: bool) -> list[ActivityPhoto]:
+    """Store checked photos (at most MAX_PHOTOS in all); `touch` marks the activity as changed, so a
+    confirmation that did not see the photos is refused like one that did not see new figures."""
+    if activity.photos.count() + len(cleaned) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("最多上传%(n)d张照片。") % {"n": MAX_PHOTOS}})
+    if touch:
+        activity.updated_at = timezone.now()
+        ContactActivity.objects.filter(pk=activity.pk).update(updated_at=activity.updated_at)
+    return [ActivityPhoto.objects.create(activity=activity, image=photo) for photo in cleaned]
 
 
 def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[ActivityPhoto]:
@@ -392,17 +443,25 @@ def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[Ac
     check_open_year(activity.date, errors)
     if errors:
         raise ValidationError(errors)
-    if activity.photos.count() + len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": _("最多上传%(n)d张照片。") % {"n": MAX_PHOTOS}})
     cleaned = _validate_photos(list(photos))
-    return [ActivityPhoto.objects.create(activity=activity, image=photo) for photo in cleaned]
+    with transaction.atomic():
+        activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
+        return _store_photos(activity, cleaned, touch=True)
 
 
-def amend_activity(*, actor, activity: ContactActivity, reason: str, **changes) -> Amendment:
+def amend_activity(
+    *,
+    actor,
+    activity: ContactActivity,
+    reason: str,
+    version: datetime.datetime | None = None,
+    **changes,
+) -> Amendment:
     """A later correction of an activity, with a reason, kept and shown in the record.
 
     Liaison staff (jurisdiction) and administrators may amend, also in a closed year; the old and new
-    values are written to an `Amendment` row in the same transaction."""
+    values are written to an `Amendment` row in the same transaction. With `version`, a change made
+    since the user opened the activity is refused (code "conflict"), as in `update_activity`."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写更正原因。")})
@@ -411,28 +470,37 @@ def amend_activity(*, actor, activity: ContactActivity, reason: str, **changes) 
     _get_changeable(actor, activity)
     with transaction.atomic():
         activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
+        _check_version(activity, version)
         diff = _apply_changes(actor, activity, changes, amending=True)
         if not diff:
             raise ValidationError({"reason": _("没有需要更正的内容。")})
         return Amendment.objects.create(activity=activity, reason=reason, changes=diff, made_by=actor)
 
 
-def confirm_activity(*, actor, activity: ContactActivity) -> ContactActivity:
-    """The deputy's liaison body confirms an activity the deputy logged (R-ACT-5)."""
+def confirm_activity(
+    *, actor, activity: ContactActivity, version: datetime.datetime | None = None
+) -> ContactActivity:
+    """The deputy's liaison body confirms an activity the deputy logged (R-ACT-5, §五(三)).
+
+    A confirmation approves the figures the confirmer saw: `version` is the activity's `updated_at`
+    as shown to them (the `activity` passed in, when not given). Compare-and-set on the version and on
+    "not yet confirmed": if the deputy changed the activity since, nothing is confirmed and a
+    ValidationError with code "conflict" says so; if another staff member confirmed it first, it stays
+    confirmed by them."""
     deputies = [p.deputy for p in activity.participations.select_related("deputy__person")]
     require_staff_for(actor, deputies)
     errors: dict = {}
     check_open_year(activity.date, errors)
     if errors:
         raise ValidationError(errors)
+    expected = version if version is not None else activity.updated_at
     now = timezone.now()
-    # Compare-and-set: two staff confirming at once both succeed in effect, but only one stamp is kept.
-    updated = ContactActivity.objects.filter(pk=activity.pk, confirmed_at__isnull=True).update(
-        confirmed_at=now, confirmed_by=actor
-    )
+    updated = ContactActivity.objects.filter(
+        pk=activity.pk, confirmed_at__isnull=True, updated_at=expected
+    ).update(confirmed_at=now, confirmed_by=actor, updated_at=now)
     activity.refresh_from_db()
-    if not updated and activity.confirmed_by_id != actor.pk and activity.confirmed_at is None:
-        raise ValidationError(_("确认失败，请重试。"))
+    if not updated and activity.confirmed_at is None:
+        raise ValidationError(_("该活动已被修改，请核对后再确认。"), code="conflict")
     return activity
 
 

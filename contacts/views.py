@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts import scoping
 from accounts.models import Role
 from deputies.models import Congress, Deputy
+from feedback.selectors import opinions_visible_to
 
 from . import quotas, selectors, services
 from .forms import (
@@ -32,6 +33,7 @@ from .forms import (
     AmendActivityForm,
     AttendanceForm,
     CloseYearForm,
+    ConfirmActivityForm,
     ExemptionForm,
     MeetingArrangeForm,
     MeetingDeclineForm,
@@ -43,6 +45,7 @@ from .forms import (
     TrainingSessionForm,
     VoterReportForm,
     YearForm,
+    version_of,
 )
 from .models import (
     MeetingState,
@@ -248,7 +251,8 @@ def activity_create(request):
 
 @login_required
 def activity_detail(request, pk):
-    activity = get_object_or_404(selectors.activities_visible_to(request.user).with_related(), pk=pk)
+    """One activity; its linked opinions only as far as the reader may see them (selector)."""
+    activity = get_object_or_404(selectors.activity_pages_visible_to(request.user), pk=pk)
     closed = selectors.is_year_closed(activity.date.year)
     changeable = selectors.activities_changeable_by(request.user).filter(pk=activity.pk).exists()
     staff = _is_staff(request.user)
@@ -257,6 +261,7 @@ def activity_detail(request, pk):
         "contacts/activity_detail.html",
         {
             "activity": activity,
+            "version": version_of(activity),
             "year_closed": closed,
             "can_edit": changeable and not closed,
             "can_amend": changeable and staff,
@@ -273,12 +278,19 @@ def _activity_initial(activity) -> dict:
 
 
 def _changeable_activity(request, pk):
-    activities = selectors.activities_changeable_by(request.user)
-    return get_object_or_404(activities.prefetch_related("participations__deputy", "opinions"), pk=pk)
+    """The activity to edit or amend, its linked opinions limited to those the user may see."""
+    activities = selectors.activities_changeable_by(request.user).prefetch_related(
+        "participations__deputy",
+        Prefetch("opinions", queryset=opinions_visible_to(request.user)),
+    )
+    return get_object_or_404(activities, pk=pk)
 
 
 def _change_activity(request, activity, *, form_class, change, success_message, title):
-    """The edit and amendment pages: one form over the activity, one service call, one message."""
+    """The edit and amendment pages: one form over the activity, one service call, one message.
+
+    The form carries the version of the activity the user opened; if someone changed the activity
+    since, nothing is saved and the page opens again on the current record with a message."""
     form = form_class(
         request.POST or None,
         mandates=[p.deputy for p in activity.participations.all()],
@@ -290,6 +302,9 @@ def _change_activity(request, activity, *, form_class, change, success_message, 
         try:
             change(actor=request.user, activity=activity, **form.service_kwargs())
         except ValidationError as error:
+            if getattr(error, "code", None) == "conflict":
+                messages.error(request, _("该活动已被他人修改，下面是最新内容，请核对后重新修改。"))
+                return redirect(request.path)
             _apply_errors(form, error)
         else:
             messages.success(request, success_message)
@@ -336,16 +351,25 @@ def activity_amend(request, pk):
 @login_required
 @require_POST
 def activity_confirm(request, pk):
-    """The deputy's liaison body confirms an activity the deputy logged (R-ACT-5)."""
+    """The deputy's liaison body confirms an activity the deputy logged (R-ACT-5): exactly the version
+    the confirmer saw; if the deputy changed it since, nothing is confirmed and the page says so."""
     _require_staff(request.user)
     activity = get_object_or_404(selectors.activities_visible_to(request.user), pk=pk)
+    detail_url = reverse("contacts:detail", args=[activity.pk])
+    form = ConfirmActivityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["version"]))
+        return redirect(detail_url)
     try:
-        services.confirm_activity(actor=request.user, activity=activity)
+        services.confirm_activity(actor=request.user, activity=activity, version=form.cleaned_data["version"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if getattr(error, "code", None) == "conflict":
+            # Back to the activity itself, where the current figures are shown beside the button.
+            return redirect(detail_url)
     else:
         messages.success(request, _("已确认该活动。"))
-    return redirect(_safe_next(request, reverse("contacts:detail", args=[activity.pk])))
+    return redirect(_safe_next(request, detail_url))
 
 
 # --- Staff ----------------------------------------------------------------------------------------

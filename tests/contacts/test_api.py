@@ -195,7 +195,12 @@ def test_staff_confirm_a_deputys_activity_and_the_other_street_gets_404(
     activity = activity_for(deputy, created_by=deputy.person.user)
 
     assert login(other_street_staff).post(f"/api/v1/activities/{activity.pk}/confirm/").status_code == 404
-    response = login(street_staff).post(f"/api/v1/activities/{activity.pk}/confirm/")
+    # The confirmation names the version the confirmer saw (the activity's updated_at).
+    response = login(street_staff).post(
+        f"/api/v1/activities/{activity.pk}/confirm/",
+        {"version": activity.updated_at.isoformat()},
+        content_type="application/json",
+    )
 
     assert response.status_code == 200
     assert response.json()["confirmed"] is True

@@ -348,7 +348,9 @@ def test_staff_cannot_register_for_a_deputy_outside_their_jurisdiction(login, st
 def test_staff_confirm_an_activity_their_deputy_logged(login, street_staff, deputy):
     activity = activity_for(deputy)
 
-    response = login(street_staff).post(reverse("contacts:confirm", args=[activity.pk]))
+    response = login(street_staff).post(
+        reverse("contacts:confirm", args=[activity.pk]), {"version": activity.updated_at.isoformat()}
+    )
 
     assert response.status_code == 302
     activity.refresh_from_db()
