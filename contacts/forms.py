@@ -117,11 +117,12 @@ class OpinionChoiceField(forms.ModelMultipleChoiceField):
 
 
 def people_field(label, help_text=""):
+    """A head count. It starts empty, not at 0: an untouched form asks for the number instead of
+    saving a record of nobody by one accidental tap."""
     return forms.IntegerField(
         label=label,
         min_value=0,
         max_value=MAX_PEOPLE_REACHED,
-        initial=0,
         help_text=help_text,
         error_messages={
             "min_value": _("人数不能为负数。"),
@@ -176,7 +177,11 @@ class ActivityForm(forms.Form):
     is_centralized = forms.BooleanField(label=_("集中联系选区"), required=False)
     people_reached = people_field(_("联系群众（人次）"))
     summary = forms.CharField(
-        label=_("活动情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("活动情况"),
+        max_length=5000,
+        # A placeholder, not a help text: the form must still fit one phone screen.
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("联系群众为 0 人次时必填")}),
+        required=False,
     )
     photos = MultipleImageField(label=_("活动照片"))
     opinions = OpinionChoiceField(
@@ -238,6 +243,14 @@ class ActivityForm(forms.Form):
         self.fields["opinions"].queryset = opinions.distinct()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         _style(self)
+
+    def clean(self):
+        data = super().clean()
+        # The description is optional (the head count says what was done), but a record of no one
+        # met must say what happened, or it is an empty record logged by mistake.
+        if data.get("people_reached") == 0 and not data.get("summary"):
+            self.add_error("summary", _("联系群众为 0 人次时，请简要写明活动情况。"))
+        return data
 
     def main(self):
         return [self[name] for name in self.main_fields if name in self.fields]

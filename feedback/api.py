@@ -112,41 +112,48 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         },
     )
     def create(self, request, *args, **kwargs):
-        try:
-            abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
-        except abuse.RateLimited as exc:
-            return _rate_limited(exc)
         incoming = serializers.OpinionSubmitSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         user = request.user if request.user.is_authenticated else None
-        # The public writes through the website; the app's users (deputies, staff) may name the
-        # channel they took it in by (reception day, letter, mailbox …).
-        channel = Channel.WEB if user is None else data.get("channel") or Channel.APP
+        submission = {
+            "content": data["content"],
+            "region": data["region"],
+            "deputy": data.get("deputy"),
+            "organization": data.get("organization"),
+            "category": data["category"],
+            # The public writes through the website; the app's users (deputies, staff) may name the
+            # channel they took it in by (reception day, letter, mailbox …).
+            "channel": Channel.WEB if user is None else data.get("channel") or Channel.APP,
+            "submitter_name": data["submitter_name"],
+            "submitter_phone": data["submitter_phone"],
+            "submitter_address": data["submitter_address"],
+            "consent": data["consent"],
+        }
         try:
+            services.validate_submission(**submission)
             # Only a recorder links an activity, and only one whose record they may see.
             activity = (
                 services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
             )
+        except DjangoValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        # Counted only once the submission is valid, as on the page: correcting mistakes is not spamming.
+        try:
+            abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
+        except abuse.RateLimited as exc:
+            return _rate_limited(exc)
+        try:
             opinion = services.submit_opinion(
-                content=data["content"],
-                region=data["region"],
-                deputy=data.get("deputy"),
-                organization=data.get("organization"),
-                category=data["category"],
-                channel=channel,
-                submitter_name=data["submitter_name"],
-                submitter_phone=data["submitter_phone"],
-                submitter_address=data["submitter_address"],
+                **submission,
                 confidential=data["confidential"],
-                consent=data["consent"],
                 photos=data["photos"],
                 recorded_by=user,
                 activity=activity,
                 client_ip=abuse.client_ip(request),
                 honeypot=data["website"],
             )
-        except DjangoValidationError as exc:
+        except DjangoValidationError as exc:  # the photos
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
 

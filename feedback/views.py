@@ -82,22 +82,14 @@ def submit(request):
     if request.method == "POST":
         form = f.OpinionForm(request.POST, request.FILES, deputy_queryset=deputies)
         ip = abuse.client_ip(request)
-        try:
-            abuse.check_rate_limit(ip)  # one budget with the API
-        except abuse.RateLimited:
-            form.is_valid()  # keep everything typed on the page
-            return render(
-                request,
-                "feedback/submit.html",
-                {
-                    "form": form,
-                    "deputy": deputy,
-                    "rate_limited": True,
-                    "consent_statement": f.CONSENT_STATEMENT,
-                },
-                status=429,
-            )
         if form.is_valid():
+            # Only a complete submission uses up the budget (one with the API): a citizen who is
+            # still correcting the form is not told they submitted too often. A honeypot hit is
+            # valid here and is counted (it goes to moderation, see `abuse`).
+            try:
+                abuse.check_rate_limit(ip)
+            except abuse.RateLimited:
+                return _rate_limited_form(request, form, deputy)
             try:
                 opinion = services.submit_opinion(**form.service_kwargs(), channel=Channel.WEB, client_ip=ip)
             except ValidationError as exc:
@@ -112,6 +104,16 @@ def submit(request):
         "feedback/submit.html",
         {"form": form, "deputy": deputy, "consent_statement": f.CONSENT_STATEMENT},
         status=status,
+    )
+
+
+def _rate_limited_form(request, form, deputy):
+    """The form again with everything typed and a "too often, try later" notice (HTTP 429)."""
+    return render(
+        request,
+        "feedback/submit.html",
+        {"form": form, "deputy": deputy, "rate_limited": True, "consent_statement": f.CONSENT_STATEMENT},
+        status=429,
     )
 
 
@@ -436,6 +438,9 @@ def act(request, pk, action):
             return redirect("feedback:detail", pk=opinion.pk)
     context = _detail_context(request, opinion, action_forms={action: form})
     context["open_action"] = action
+    # On a phone the action forms sit far below the top of the page, where the browser lands: an
+    # error summary up there names the refused action and links to its fields (and is focused).
+    context["invalid_action"] = {"form": form, "label": f.action_label(action), "anchor": f"action-{action}"}
     return render(request, "feedback/detail.html", context, status=400)
 
 

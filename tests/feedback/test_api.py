@@ -59,6 +59,19 @@ def test_invalid_submissions_answer_400_with_field_errors(citizen, yueyang_commu
     assert not Opinion.objects.exists()
 
 
+def test_invalid_submissions_do_not_use_up_the_rate_limit(citizen, yueyang_community, settings):
+    settings.OPINION_RATE = "2/hour"
+    for _ in range(5):
+        assert post_json(citizen, URL, {"content": "太短", "region": yueyang_community.pk}).status_code == 400
+
+    codes = [
+        post_json(citizen, URL, {"content": f"{TEXT}第{i}次", "region": yueyang_community.pk}).status_code
+        for i in range(3)
+    ]
+
+    assert codes == [201, 201, 429]
+
+
 def test_too_many_submissions_from_one_address_answer_429_and_the_accepted_ones_are_kept(
     citizen, yueyang_community, settings
 ):
