@@ -306,12 +306,13 @@ class ProgressView(APIView):
     def get(self, request, pk: int):
         deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=pk)
         raw_year = request.query_params.get("year")
+        first, last = quotas.years_accepted()
         try:
             year = int(raw_year) if raw_year else timezone.localdate().year
         except ValueError as exc:
-            raise ValidationError({"year": [_("年度应为四位数字。")]}) from exc
-        if not 2000 <= year <= 2100:
-            raise ValidationError({"year": [_("年度应为四位数字。")]})
+            raise ValidationError({"year": [quotas.year_refused_message()]}) from exc
+        if not first <= year <= last:
+            raise ValidationError({"year": [quotas.year_refused_message()]})
         as_of = _parse_date(request.query_params.get("as_of"), "as_of")
         progress = quotas.progress_for_deputy(deputy, year, as_of=as_of)
         return Response(progress.as_dict())

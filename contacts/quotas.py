@@ -180,6 +180,20 @@ class Progress:
 
 # --- Periods --------------------------------------------------------------------------------------
 
+# The first year progress and reports can be asked for; the last is next year (plans made ahead).
+FIRST_YEAR = 2000
+
+
+def years_accepted() -> tuple[int, int]:
+    """The first and last year a progress or a report can be asked for."""
+    return FIRST_YEAR, timezone.localdate().year + 1
+
+
+def year_refused_message() -> str:
+    """What to tell someone who asked for a year outside :func:`years_accepted`."""
+    first, last = years_accepted()
+    return _("年度应为%(first)s年至%(last)s年之间的年份。") % {"first": first, "last": last}
+
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -15,24 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from contacts import quotas
 from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Level
 
 from .selectors import SORT_FIELDS, ReportFilters, groups_for_filter, regions_for_filter
 
-FIRST_YEAR = 2000
-
 
 def parse_year(value: str | None) -> int:
-    this_year = timezone.localdate().year
+    """The year asked for (this year when none), within `quotas.years_accepted()`."""
     if not value:
-        return this_year
+        return timezone.localdate().year
+    first, last = quotas.years_accepted()
     try:
         year = int(value)
     except ValueError as exc:
-        raise ValidationError({"year": _("年度应为四位数字。")}) from exc
-    if not FIRST_YEAR <= year <= this_year + 1:
-        raise ValidationError({"year": _("年度应为四位数字。")})
+        raise ValidationError({"year": quotas.year_refused_message()}) from exc
+    if not first <= year <= last:
+        raise ValidationError({"year": quotas.year_refused_message()})
     return year
 
 

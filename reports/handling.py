@@ -114,12 +114,22 @@ class HandlingStats:
     overdue_units: list[OverdueUnit]
 
     @property
+    def steps_without_data(self) -> list[StepStats]:
+        """Steps no opinion went through in the year: their rates and times are unknown, not 0."""
+        return [step for step in self.steps.values() if not step.done]
+
+    @property
+    def rated(self) -> int:
+        """How many opinions citizens rated: with none, there is no satisfaction rate to show."""
+        return sum(n for _key, _label, n in self.breakdowns["rating"])
+
+    @property
     def satisfaction_rate(self) -> float:
-        """Satisfied or basically satisfied among the rated opinions, in percent."""
+        """Satisfied or basically satisfied among the rated opinions, in percent (0.0 when none was
+        rated: pages show "no data" then, see ``rated``; the exports keep the number)."""
         ratings = dict((key, n) for key, _label, n in self.breakdowns["rating"])
-        rated = sum(ratings.values())
         good = ratings.get(Rating.SATISFIED, 0) + ratings.get(Rating.BASIC, 0)
-        return round(100 * good / rated, 1) if rated else 0.0
+        return round(100 * good / self.rated, 1) if self.rated else 0.0
 
     def as_dict(self) -> dict:
         return {

@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from contacts import quotas
 
 from . import exports, forms, handling, public, selectors, services
 from .forms import parse_filters, parse_year
@@ -18,6 +21,20 @@ from .models import Article, ComplianceSnapshot, Export, ExportState, FundSpendi
 from .selectors import MEASURES, ComplianceReport, ReportFilters
 
 YEARS_SHOWN = 5
+
+
+def bad_request(request, message: str, *, back_url: str, back_label: str) -> HttpResponse:
+    """The styled 400 page: what was wrong with the request, and a way back."""
+    context = {"message": message, "back_url": back_url, "back_label": back_label}
+    return render(request, "errors/400.html", context, status=400)
+
+
+def bad_year(request, *, back_url: str | None = None) -> HttpResponse:
+    """A year the reports do not cover: the page says which years they do
+    (``quotas.years_accepted``) and links to the current year."""
+    return bad_request(
+        request, quotas.year_refused_message(), back_url=back_url or request.path, back_label=_("查看本年度")
+    )
 
 
 def file_response(report: ComplianceReport, fmt: str) -> HttpResponse:
@@ -84,14 +101,14 @@ def compliance(request):
     _require_reader(user)
     try:
         year = parse_year(request.GET.get("year"))
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+    except ValidationError:
+        return bad_year(request)
     regions = list(selectors.regions_for_filter(user))
     groups = list(selectors.groups_for_filter(user, year))
     try:
         filters = parse_filters(request.GET, user=user, year=year, regions=regions, groups=groups)
     except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+        return bad_request(request, " ".join(exc.messages), back_url=request.path, back_label=_("返回报表"))
     report = selectors.compliance_report(user=user, year=year, filters=filters)
     fmt = request.GET.get("format")
     if fmt in exports.FORMATS:
@@ -123,14 +140,18 @@ def export_create(request):
     """Queue a background export of the report with the current filters."""
     user = request.user
     _require_reader(user)
+    back_url = reverse("reports:compliance")
     try:
         year = parse_year(request.POST.get("year"))
+    except ValidationError:
+        return bad_year(request, back_url=back_url)
+    try:
         filters = parse_filters(request.POST, user=user, year=year)
     except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+        return bad_request(request, " ".join(exc.messages), back_url=back_url, back_label=_("返回报表"))
     fmt = request.POST.get("format")
     if fmt not in exports.FORMATS:
-        return HttpResponseBadRequest(_("导出格式无效。"))
+        return bad_request(request, _("导出格式无效。"), back_url=back_url, back_label=_("返回报表"))
     export = services.request_export(user=user, year=year, filters=filters, fmt=fmt)
     return redirect("reports:export_detail", pk=export.pk)
 
@@ -214,8 +235,8 @@ def handling_report(request):
         raise PermissionDenied(_("您没有查看办理统计的权限。"))
     try:
         year = parse_year(request.GET.get("year"))
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+    except ValidationError:
+        return bad_year(request)
     stats = handling.handling_stats(user=request.user, year=year)
     fmt = request.GET.get("format")
     if fmt in exports.FORMATS:
@@ -244,8 +265,8 @@ def public_statistics(request):
     """GET reports/public/?year=YYYY: the district's figures for everyone (aggregates only)."""
     try:
         year = parse_year(request.GET.get("year"))
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+    except ValidationError:
+        return bad_year(request)
     stats = public.public_stats(year)
     this_year = timezone.localdate().year
     chart = {
@@ -283,8 +304,8 @@ def funds(request):
         raise PermissionDenied(_("您没有查看工作经费的权限。"))
     try:
         year = parse_year(request.GET.get("year") or request.POST.get("year"))
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+    except ValidationError:
+        return bad_year(request)
     own = user.organization if user.organization_id and user.organization.is_liaison_body else None
     plan_form = forms.FundPlanForm(prefix="plan")
     spending_form = forms.SpendingForm(prefix="spend")

@@ -26,6 +26,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "songjiang_liaison.views.error_400"
 handler403 = "songjiang_liaison.views.error_403"
 handler404 = "songjiang_liaison.views.error_404"
 handler500 = "songjiang_liaison.views.error_500"

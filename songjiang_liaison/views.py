@@ -53,6 +53,10 @@ def home(request):
     return render(request, "home.html", context)
 
 
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "errors/403.html", status=403)
 

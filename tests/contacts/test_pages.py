@@ -262,8 +262,8 @@ def test_my_year_shows_numbers_with_units_what_is_missing_and_the_activities_beh
 
     assert '<strong class="quota-done">30</strong> / 40 人次' in html
     assert "还需进选区联系活动3次（其中集中联系1次）、联系群众10人次、反映社情民意4次" in html
-    assert "2026-02-01" in html
-    assert "2025-12-31" not in html
+    assert "2026年2月1日" in html
+    assert "2025年12月31日" not in html
 
 
 def test_my_year_has_one_section_per_mandate(login, deputy, town_congress, sijing):
@@ -297,7 +297,7 @@ def test_my_year_for_another_year_is_chosen_with_the_selector(login, deputy):
     html = login(deputy.person.user).get(reverse("contacts:my_year"), {"year": 2025}).content.decode()
 
     assert "2025年 我的履职" in html
-    assert "2025-05-01" in html
+    assert "2025年5月1日" in html
 
 
 # --- Staff ------------------------------------------------------------------------------------------
@@ -448,7 +448,7 @@ def test_the_public_summary_shows_counts_and_reports_but_no_personal_data(deputy
 
     assert "2026年" in html
     assert "2 次" in html
-    assert "2026-05-20" in html
+    assert "2026年5月20日" in html
     assert "公开的座谈会" in html
     for secret in ["不公开的走访记录", "张三丰", "13900001111", "岳阳街道某路1号", "楼道灯坏了"]:
         assert secret not in html
@@ -595,7 +595,7 @@ def test_the_record_shows_each_year_of_the_term_with_its_activities(login, deput
 
     for year in ("2022年", "2023年", "2024年", "2025年", "2026年"):
         assert year in html
-    assert "2024-05-01" in html
+    assert "2024年5月1日" in html
     assert "离岗学习" in html
     assert "本届尚未报告" in html
 

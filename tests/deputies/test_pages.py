@@ -188,7 +188,7 @@ def test_profile_shows_upcoming_reception_duty(citizen, alice, venue):
     day = timezone.localdate() + datetime.timedelta(days=3)
     ReceptionDuty.objects.create(contact_point=venue, deputy=alice, date=day)
     html = citizen.get(reverse("deputies:profile", args=[alice.pk])).content.decode()
-    assert day.strftime("%Y-%m-%d") in html
+    assert f"{day.year}年{day.month}月{day.day}日" in html
 
 
 def test_profile_of_an_unknown_deputy_is_not_found(citizen, db):
@@ -295,8 +295,8 @@ def test_offices_show_venues_and_who_is_on_duty_in_the_coming_days(citizen, alic
     assert "岳阳街道代表之家" in html
     assert "中山中路100号" in html
     assert "每月第一个周三" in html
-    assert soon.strftime("%Y-%m-%d") in html
-    assert long_ago.strftime("%Y-%m-%d") not in html
+    assert f"{soon.year}年{soon.month}月{soon.day}日" in html
+    assert f"{long_ago.year}年{long_ago.month}月{long_ago.day}日" not in html
     assert "艾丽丝" in html
 
 

@@ -53,7 +53,7 @@ def test_a_later_amendment_is_listed_beside_the_snapshot_and_does_not_change_it(
     assert page.status_code == 200
     content = page.content.decode()
     assert "登记人数有误" in content
-    assert activity.date.strftime("%Y-%m-%d") in content
+    assert f"{activity.date.year}年{activity.date.month}月{activity.date.day}日" in content
     live = login(admin_user).get("/reports/compliance/", {"year": 2025})
     assert "本年度已关闭，报表已于" in live.content.decode()
 
