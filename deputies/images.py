@@ -31,7 +31,8 @@ class ImageSpec:
     """How one kind of picture is stored."""
 
     size: tuple[int, int]
-    crop: bool  # True: fill the box exactly (portraits); False: fit inside it (QR codes stay whole)
+    # True: fill the box exactly (portraits); False: fit inside it, never enlarged (QR codes stay whole)
+    crop: bool
     format: str
     extension: str
     content_type: str
@@ -105,7 +106,8 @@ def normalize_image(upload, *, spec: ImageSpec = PHOTO) -> SimpleUploadedFile:
             if spec.crop:
                 image = ImageOps.fit(image, spec.size, method=Image.Resampling.LANCZOS)
             else:
-                image = ImageOps.contain(image, spec.size, method=Image.Resampling.LANCZOS)
+                # Shrunk to fit, never enlarged: a small picture would only get bigger and blurrier.
+                image.thumbnail(spec.size, resample=Image.Resampling.LANCZOS)
             out = io.BytesIO()
             # A fresh image carries no EXIF/XMP/ICC unless asked for: nothing of the original's
             # metadata is passed to save().

@@ -122,6 +122,12 @@ def test_qr_codes_are_kept_whole_and_lossless():
     assert PHOTO.crop and not QR_CODE.crop
 
 
+def test_a_small_picture_that_is_fitted_is_not_enlarged():
+    result = normalize_image(_image_file(fmt="PNG", name="qr.png", size=(200, 150)), spec=QR_CODE)
+    with Image.open(result) as stored:
+        assert stored.size == (200, 150)
+
+
 def test_a_small_file_that_decodes_to_a_huge_bitmap_is_refused():
     # 64 megapixels of one colour compress to a few kilobytes: a "decompression bomb".
     buffer = io.BytesIO()
