@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +58,39 @@ def check_date(day, deputies: Sequence, errors: dict, *, field: str = "date") ->
                 "end": deputy.end_date.isoformat() if deputy.end_date else _("今"),
             }
             return
+
+
+def _year_lock_key(year: int) -> int:
+    """The advisory lock that keeps one year's activities and the closing of that year apart."""
+    return 0x5A4C_0000 + year  # "SL" (Songjiang liaison) + the year: no other advisory lock uses it
+
+
+def hold_year_open(*days) -> None:
+    """Inside a write transaction on activities: keep the years of ``days`` open until it commits,
+    then check that they are still open (ValidationError on "date" otherwise).
+
+    On PostgreSQL a shared advisory lock per year: writers do not wait for each other, and
+    :func:`close_year_lock`, which `close_year` takes, waits for every writer that got in first,
+    so nothing is written to a year after its report was taken as submitted. Other databases
+    serialize writes anyway; there only the check runs.
+    """
+    years = sorted({day.year for day in days if isinstance(day, datetime.date)})
+    if connection.vendor == "postgresql" and years:
+        with connection.cursor() as cursor:
+            for year in years:
+                cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_year_lock_key(year)])
+    errors: dict = {}
+    for year in years:
+        check_open_year(datetime.date(year, 1, 1), errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def close_year_lock(year: int) -> None:
+    """Inside the transaction that closes ``year``: wait for the writers holding it open."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_year_lock_key(year)])
 
 
 def check_open_year(day, errors: dict, *, field: str = "date") -> None:

@@ -25,6 +25,8 @@ from .checks import (
     check_date,
     check_open_year,
     check_people,
+    close_year_lock,
+    hold_year_open,
     is_staff_actor,
     require_staff_for,
 )
@@ -208,6 +210,7 @@ def log_activity(
     cleaned_photos = _validate_photos(list(photos))
     staff = is_staff_actor(actor)
     with transaction.atomic():
+        hold_year_open(date)
         activity = ContactActivity.objects.create(
             kind=kind,
             date=date,
@@ -418,6 +421,7 @@ def update_activity(
     cleaned_photos = _validate_photos(list(photos))
     with transaction.atomic():
         activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
+        hold_year_open(activity.date, changes.get("date"))
         _check_version(activity, version)
         diff = _apply_changes(actor, activity, changes, amending=False)
         if cleaned_photos:
@@ -446,6 +450,7 @@ def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[Ac
     cleaned = _validate_photos(list(photos))
     with transaction.atomic():
         activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
+        hold_year_open(activity.date)
         return _store_photos(activity, cleaned, touch=True)
 
 
@@ -510,7 +515,11 @@ def close_year(*, actor, year: int) -> ClosedYear:
         raise PermissionDenied(_("只有管理员可以关闭年度。"))
     if year >= timezone.localdate().year:
         raise ValidationError({"year": _("只能关闭已经结束的年度。")})
-    closed, created = ClosedYear.objects.get_or_create(year=year, defaults={"closed_by": actor})
+    with transaction.atomic():
+        # Activities being written to the year when it is closed are committed first, so the report
+        # stored as submitted holds them; later writes see the year closed (checks.hold_year_open).
+        close_year_lock(year)
+        closed, created = ClosedYear.objects.get_or_create(year=year, defaults={"closed_by": actor})
     if created:
         # The year's compliance report is stored as submitted (reports app), after the close commits.
         from reports.tasks import snapshot_closed_year
