@@ -65,7 +65,10 @@ def phone_page(browser, live_server):
 
 
 def login_in_browser(page, username, password="correct horse battery staple"):
+    """Sign in through the login page. The button is looked for in the page's main part: on a phone
+    the first submit button of the page is the collapsed navigation's language switch."""
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()

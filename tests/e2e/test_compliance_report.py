@@ -4,18 +4,11 @@ same report built in the background)."""
 import pytest
 from openpyxl import load_workbook
 
+from tests.e2e.conftest import login_in_browser
 from tests.reports.factories import build_world
 from tests.reports.reference import expected_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login_in_browser(page, username, password="correct horse battery staple"):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_an_administrator_filters_the_report_to_a_town_and_downloads_the_xlsx(

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from contacts.models import ContactActivity
 from feedback.models import OpinionState
+from tests.e2e.conftest import login_in_browser
 from tests.feedback.factories import OpinionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,16 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOTE = "已电话联系反映人，约定周五上门查看。"
 # What the phone shows after the refused action, kept for a human to look at.
 SCREENSHOT = Path(tempfile.gettempdir()) / "form-errors-action.png"
-
-
-def login_on_phone(page, username, password="correct horse battery staple"):
-    # On a phone the first submit button is the collapsed navigation's language switch: submit the
-    # login form itself.
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def focused_is_error_summary(page) -> bool:
@@ -37,7 +28,7 @@ def test_a_refused_action_on_a_phone_shows_its_error_where_the_page_opens(
 ):
     opinion = OpinionFactory(region=yueyang_community, deputy=deputy, organization=yueyang_committee)
     page = phone_page
-    login_on_phone(page, street_staff.username)
+    login_in_browser(page, street_staff.username)
     page.goto(f"{page.base_url}/opinions/{opinion.pk}/")
 
     panel = page.locator("details[data-action=answer]")
@@ -78,7 +69,7 @@ def test_an_empty_public_form_on_a_phone_focuses_the_error_summary(phone_page, y
 
 def test_an_untouched_activity_form_on_a_phone_saves_nothing_and_says_why(phone_page, deputy):
     page = phone_page
-    login_on_phone(page, deputy.person.user.username)
+    login_in_browser(page, deputy.person.user.username)
     page.goto(f"{page.base_url}/activities/new/")
     page.get_by_role("button", name="保存活动").click()
     page.wait_for_load_state()

@@ -3,6 +3,8 @@
 import pytest
 from PIL import Image
 
+from tests.e2e.conftest import login_in_browser
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -10,16 +12,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded photos go to a temporary folder, not the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def login_in_browser(page, username, password="correct horse battery staple"):
-    # conftest's helper clicks the first submit button, which on a phone is the collapsed
-    # navigation's language switch: submit the login form itself.
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def bar(page, deputy, measure):
