@@ -48,6 +48,17 @@ DEADLINE_BADGES = {
 
 
 @register.filter
+def public_note(text: str) -> str:
+    """A note on the timeline: the system's own notes (workflow.steps.SYSTEM_NOTES) in the reader's
+    language; what people wrote, as written."""
+    from django.utils.translation import gettext
+
+    from feedback.workflow.steps import SYSTEM_NOTES
+
+    return gettext(text) if text in SYSTEM_NOTES else text
+
+
+@register.filter
 def state_badge_class(state: str) -> str:
     return STATE_BADGE_CLASSES.get(state, "text-bg-secondary")
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 
 from ..models import Opinion, OpinionEvent
-from .steps import clean_data, effect_of, lock_related
+from .steps import RECEIVED_NOTE, clean_data, effect_of, lock_related
 from .table import TRANSITIONS, ActionConflict, ActionNotAllowed, Actor, S, actor_for, state_allows
 
 # --- The entry point ------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def record_intake(*, opinion: Opinion, actor, internal_note: str = "", notify: b
         to_state=opinion.state,
         actor=user,
         internal_note=internal_note,
-        public_note=_("您的意见已收到。"),
+        public_note=RECEIVED_NOTE,
     )
     if notify:
         _notify_after_commit(event.pk)

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .. import deadlines, routing
 from ..models import (
@@ -156,9 +158,11 @@ def clean_data(transition: Transition, opinion: Opinion, actor: Actor, data: dic
     elif action == "reject":
         out["reason"] = _choice(data, "reason", RejectReason, required=True, errors=errors)
         if out["reason"] and not out["public_note"]:
-            out["public_note"] = _("经审查，您反映的事项%(reason)s，依照规定不予受理。") % {
-                "reason": RejectReason(out["reason"]).label
-            }
+            # Written for the citizen: in the portal's language, whatever the language of the staff.
+            with translation.override(settings.LANGUAGE_CODE):
+                out["public_note"] = _("经审查，您反映的事项%(reason)s，依照规定不予受理。") % {
+                    "reason": RejectReason(out["reason"]).label
+                }
     elif action == "merge":
         from ..selectors import opinions_visible_to
 
@@ -182,7 +186,7 @@ def clean_data(transition: Transition, opinion: Opinion, actor: Actor, data: dic
                 errors["target"] = _merge_target_error(target)
                 target = None
         out["target"] = target
-        out["public_note"] = out["public_note"] or _("您反映的事项已与内容相同的意见合并办理。")
+        out["public_note"] = out["public_note"] or MERGED_NOTE
     elif action == "reopen":
         out["reason"] = _text(data, "reason", required=True, errors=errors)
     elif action == "rate":
@@ -198,6 +202,15 @@ def _merge_target_error(target: Opinion) -> str:
         "id": target.pk,
         "state": target.get_state_display(),
     }
+
+
+# --- Notes the system writes for the citizen -------------------------------------------------------
+#
+# Stored as written here, in the portal's language (not in the language of whoever acted), and shown
+# translated to the reader by the `public_note` template filter (feedback_tags).
+RECEIVED_NOTE = gettext_noop("您的意见已收到。")
+MERGED_NOTE = gettext_noop("您反映的事项已与内容相同的意见合并办理。")
+SYSTEM_NOTES = frozenset({RECEIVED_NOTE, MERGED_NOTE})
 
 
 # --- Checks under lock ----------------------------------------------------------------------------
