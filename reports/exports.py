@@ -59,6 +59,29 @@ def columns() -> list[tuple[str, int, Callable[[ReportRow], object]]]:
     ]
 
 
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV/formula
+# injection): a deputy's name or a group's name typed as "=HYPERLINK(…)" must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _starts_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _csv_safe(row: Iterable) -> list:
+    """A CSV row whose text cells cannot run as formulas: a leading apostrophe marks them as text."""
+    return ["'" + value if _starts_like_formula(value) else value for value in row]
+
+
+def _append(sheet, row: list) -> None:
+    """Append a row to an XLSX sheet; text that looks like a formula is stored as text, as typed."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if _starts_like_formula(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def headers() -> list[str]:
     return [header for header, _width, _value in columns()]
 
@@ -88,7 +111,7 @@ def csv_lines(report: ComplianceReport, *, on_row: Callable[[int], None] | None 
     cols = columns()
     yield BOM + writer.writerow(headers())
     for index, row in enumerate(report.rows, start=1):
-        yield writer.writerow(values(row, cols))
+        yield writer.writerow(_csv_safe(values(row, cols)))
         if on_row:
             on_row(index)
 
@@ -113,7 +136,7 @@ def _sheet(workbook: Workbook, title: str, rows: Iterable[ReportRow], cols, on_r
         cell.alignment = HEADER_ALIGNMENT
     sheet.row_dimensions[1].height = 32
     for row in rows:
-        sheet.append(values(row, cols))
+        _append(sheet, values(row, cols))
         if on_row and counter is not None:
             counter[0] += 1
             on_row(counter[0])
@@ -147,8 +170,9 @@ def write_xlsx(report: ComplianceReport, stream, *, on_row: Callable[[int], None
     labels = {"level": _("层级"), "region": _("街道、镇"), "group": _("代表小组")}
     for grouping, subtotals in report.subtotals.items():
         for s in subtotals:
-            summary.append(
-                [labels[grouping], str(s.label), s.deputies, s.compliant, s.compliance_rate, s.exempt]
+            _append(
+                summary,
+                [labels[grouping], str(s.label), s.deputies, s.compliant, s.compliance_rate, s.exempt],
             )
     t = report.total
     summary.append([_("合计"), "", t.deputies, t.compliant, t.compliance_rate, t.exempt])
@@ -239,7 +263,7 @@ def handling_csv_lines(stats) -> Iterator[str]:
         yield writer.writerow([title])
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(_csv_safe(row))
         yield writer.writerow([])
 
 
@@ -254,7 +278,7 @@ def handling_xlsx_bytes(stats) -> bytes:
             cell.fill = HEADER_FILL
             cell.alignment = HEADER_ALIGNMENT
         for row in rows:
-            sheet.append([str(v) if not isinstance(v, int | float) else v for v in row])
+            _append(sheet, [str(v) if not isinstance(v, int | float) else v for v in row])
         for index in range(1, len(header) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 18
         sheet.freeze_panes = "A2"

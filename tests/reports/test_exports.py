@@ -174,3 +174,21 @@ def test_filters_are_kept_by_background_exports(world, admin_user):
     data = json.loads(export.file.read())
     assert {row["level"] for row in data["results"]} == {"town"}
     assert data["filters"] == ReportFilters(level="town").as_query()
+
+
+def test_a_name_typed_as_a_formula_stays_text_in_the_xlsx_and_the_csv(world, admin_user):
+    from deputies.models import Person
+
+    formula = '=HYPERLINK("http://example.com/steal","点击")'
+    person = Person.objects.filter(mandates__isnull=False).first()
+    Person.objects.filter(pk=person.pk).update(name=formula)
+    report = compliance_report(user=admin_user, year=2026)
+
+    workbook = load_workbook(io.BytesIO(exports.xlsx_bytes(report)))
+    cells = [row[0] for sheet in workbook.worksheets[:-1] for row in sheet.iter_rows(min_row=2)]
+    typed = [cell for cell in cells if cell.value == formula]
+    assert typed and all(cell.data_type == "s" for cell in typed)  # text, not a formula
+
+    rows = list(csv.reader(io.StringIO(exports.csv_bytes(report).decode("utf-8").lstrip("\ufeff"))))
+    assert "'" + formula in {row[0] for row in rows}
+    assert formula not in {row[0] for row in rows}
