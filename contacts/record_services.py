@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -204,18 +205,29 @@ def _transition_meeting(
 
 
 def _notify_deputy(request: MeetingRequest) -> None:
+    """Tell the deputy what became of their request, in the deputy's language. Each arrangement is
+    news: a meeting moved to another time is notified again (the time is part of the key)."""
     from accounts.notify import notify
 
     user = request.deputy.person.user
     if user is None:
         return
-    notify(
-        recipient=user,
-        kind="meeting_request",
-        title=_("您的约见申请：%(state)s") % {"state": request.get_state_display()},
-        body=request.decline_reason or request.notes or request.subject,
-        key=f"meeting:{request.pk}:{request.state}",
-    )
+    arranged = request.state == MeetingState.ARRANGED and request.scheduled_at is not None
+    with translation.override(user.language):
+        title = _("您的约见申请：%(state)s") % {"state": request.get_state_display()}
+        if arranged:
+            when = date_format(timezone.localtime(request.scheduled_at), "DATETIME_FORMAT")
+            body = (
+                _("约见时间：%(when)s，地点：%(place)s。") % {"when": when, "place": request.place}
+                if request.place
+                else _("约见时间：%(when)s。") % {"when": when}
+            )
+        else:
+            body = request.decline_reason or request.notes or request.subject
+    key = f"meeting:{request.pk}:{request.state}"
+    if arranged:
+        key += f":{request.scheduled_at.isoformat()}"
+    notify(recipient=user, kind="meeting_request", title=title, body=body, key=key)
 
 
 def arrange_meeting(

@@ -425,3 +425,33 @@ def test_other_street_staff_cannot_arrange_alices_meeting(deputy, other_street_s
             request=request,
             scheduled_at=datetime.datetime(2026, 7, 1, tzinfo=SHANGHAI),
         )
+
+
+def test_a_meeting_moved_to_another_time_is_notified_again_in_the_deputys_language(deputy, street_staff):
+    user = deputy.person.user
+    user.language = "en"
+    user.save(update_fields=["language"])
+    request = services.request_meeting(
+        actor=user, deputy=deputy, subject="加装电梯进度", organ_name="区住建委", head_name="主任"
+    )
+
+    for hour in (9, 14):
+        services.arrange_meeting(
+            actor=street_staff,
+            request=request,
+            scheduled_at=datetime.datetime(2026, 6, 20, hour, 30, tzinfo=SHANGHAI),
+            place="区住建委会议室",
+        )
+    # The same arrangement saved twice is one message.
+    services.arrange_meeting(
+        actor=street_staff,
+        request=request,
+        scheduled_at=datetime.datetime(2026, 6, 20, 14, 30, tzinfo=SHANGHAI),
+        place="区住建委会议室",
+    )
+
+    arranged = list(user.notifications.filter(kind="meeting_request").order_by("pk"))
+    assert len(arranged) == 2
+    assert "2026-06-20 09:30" in arranged[0].body and "2026-06-20 14:30" in arranged[1].body
+    assert "区住建委会议室" in arranged[1].body
+    assert "您的约见申请" not in arranged[1].title
