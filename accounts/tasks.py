@@ -3,9 +3,14 @@
 Each task locks the notification row, sends, and stamps it in the same transaction, so a retry or a
 second copy of the task finds the stamp and sends nothing. A failure (OSError: SMTP and gateway
 errors) is retried with exponential backoff; the row stays unstamped until a send succeeds.
+
+A retry may come hours after the notification was written, so each send re-checks the recipient at
+that moment: a deactivated user, a channel the user has since turned off for that kind, or a removed
+address or number means nothing is sent (logged, row left unstamped: it was never delivered that way).
 """
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.conf import settings
@@ -15,6 +20,9 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.models import Notification
+from accounts.notify import channels_for
+
+logger = logging.getLogger(__name__)
 
 SMS_MAX_CHARS = 300
 # Reminder sweeps: idempotent (keyed notifications), so a database hiccup is simply retried.
@@ -38,6 +46,23 @@ DELIVERY_OPTIONS = {
 }
 
 
+def _may_send(notification: Notification, channel: str) -> bool:
+    """Whether the recipient may still get this notification by `channel` ("email" or "sms") now:
+    an active user, with an address for it, who has not turned that channel off for the kind."""
+    user = notification.recipient
+    address = user.email if channel == "email" else user.phone
+    if user.is_active and address:
+        channels = channels_for([user], [notification.kind])[(user.pk, notification.kind)]
+        if getattr(channels, channel):
+            return True
+    logger.info(
+        "Notification %s not sent by %s: the recipient is inactive, has no address or turned it off.",
+        notification.pk,
+        channel,
+    )
+    return False
+
+
 @shared_task(name="accounts.tasks.send_notification_email", **DELIVERY_OPTIONS)
 def send_notification_email(notification_id: int) -> bool:
     """E-mail one notification once: the row is locked and stamped, so a retry never sends twice."""
@@ -48,7 +73,7 @@ def send_notification_email(notification_id: int) -> bool:
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()
         )
-        if notification is None or not notification.recipient.email:
+        if notification is None or not _may_send(notification, "email"):
             return False
         send_mail(
             subject=notification.title,
@@ -71,7 +96,7 @@ def send_notification_sms(notification_id: int) -> bool:
             .filter(pk=notification_id, sms_sent_at__isnull=True)
             .first()
         )
-        if notification is None or not notification.recipient.phone:
+        if notification is None or not _may_send(notification, "sms"):
             return False
         text = f"{notification.title}：{notification.body}" if notification.body else notification.title
         sms.send_sms(phone=notification.recipient.phone, text=text[:SMS_MAX_CHARS])

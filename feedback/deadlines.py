@@ -186,14 +186,18 @@ def calendar_for(*moments: datetime.datetime) -> WorkCalendar:
 
 
 def warn_missing_years(cal: WorkCalendar) -> None:
-    """Tell every administrator, once per year, that the calendar lacks that year's schedule."""
+    """Tell every administrator, once per year and in their own language, that the calendar lacks
+    that year's schedule (the key `calendar-missing:<year>:<admin>` does not depend on the language)."""
     if not cal.missing_years:
         return
     from django.db.models import Q
+    from django.utils import translation
     from django.utils.translation import gettext as _
 
     from accounts.models import Notification, Role, User
     from accounts.notify import notify
+
+    from .notifications import by_language
 
     years = [
         year
@@ -202,21 +206,24 @@ def warn_missing_years(cal: WorkCalendar) -> None:
     ]
     if not years:
         return
-    admins = list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
-    for year in years:
-        for admin in admins:
-            notify(
-                recipient=admin,
-                kind="calendar_missing",
-                title=_("请录入%(year)s年节假日安排") % {"year": year},
-                body=_(
+    admins = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True).order_by("pk")
+    for language, group in by_language(admins).items():
+        for year in years:
+            with translation.override(language):
+                title = _("请录入%(year)s年节假日安排") % {"year": year}
+                body = _(
                     "工作日计算缺少%(year)s年的法定节假日和调休安排，暂按周一至周五计算。"
                     "请在国务院公布后于“节假日安排”中录入。"
+                ) % {"year": year}
+            for admin in group:
+                notify(
+                    recipient=admin,
+                    kind="calendar_missing",
+                    title=title,
+                    body=body,
+                    url="/admin/feedback/holiday/",
+                    key=f"calendar-missing:{year}:{admin.pk}",
                 )
-                % {"year": year},
-                url="/admin/feedback/holiday/",
-                key=f"calendar-missing:{year}:{admin.pk}",
-            )
 
 
 def route_due_for(received_at: datetime.datetime) -> datetime.datetime:

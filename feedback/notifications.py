@@ -3,16 +3,21 @@ the citizen when there is something to tell them (a direct answer, the feedback,
 notice): a text message to the mobile number they left, only with their consent and never with
 anything but the public words and the tracking code.
 
-Exactly once per event and recipient: the notification key is `opinion-event:<event>:<user>`.
+Exactly once per event and recipient: the notification key is `opinion-event:<event>:<user>` (it does
+not depend on the language). Each message is written in its recipient's language (`User.language`);
+text messages to citizens, who have no account, are in the portal's default language (Chinese).
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -34,6 +39,20 @@ def opinion_url(opinion: Opinion) -> str:
         return f"/opinions/{opinion.pk}/"
 
 
+def recipient_language(user: User) -> str:
+    """The language a user reads their messages in: their own choice, else the portal's default."""
+    return user.language or settings.LANGUAGE_CODE
+
+
+def by_language(users: Iterable[User]) -> dict[str, list[User]]:
+    """Users grouped by `recipient_language`, in the order given, so that each text is translated
+    once per language rather than once per recipient."""
+    groups: dict[str, list[User]] = defaultdict(list)
+    for user in users:
+        groups[recipient_language(user)].append(user)
+    return dict(groups)
+
+
 def staff_of(*organization_ids) -> list[User]:
     ids = [i for i in organization_ids if i]
     if not ids:
@@ -46,9 +65,11 @@ def staff_of(*organization_ids) -> list[User]:
 
 
 def deputy_users(opinion: Opinion, *, origin: bool = True) -> list[User]:
+    """The deputies' active logins: a deactivated one counts as none, so that an opinion received for
+    that deputy goes to the responsible body instead of nobody."""
     users = []
     for deputy in (opinion.deputy, opinion.origin_deputy if origin else None):
-        if deputy is not None and deputy.person.user_id:
+        if deputy is not None and deputy.person.user_id and deputy.person.user.is_active:
             users.append(deputy.person.user)
     return users
 
@@ -99,24 +120,25 @@ def notify_event(event_id: int) -> int:
         return 0
     opinion = event.opinion
     notify_submitter(event)
-    state_label = S(event.to_state).label
-    title = _("社情民意 #%(id)s：%(state)s") % {"id": opinion.pk, "state": state_label}
-    body = message_body(opinion)
-    sent = 0
-    seen = set()
+    recipients = {}
     for user in recipients_for(event):
-        if user.pk in seen or user.pk == event.actor_id:
-            continue
-        seen.add(user.pk)
-        if notify(
-            recipient=user,
-            kind=f"opinion_{event.action}",
-            title=title,
-            body=body,
-            url=opinion_url(opinion),
-            key=f"opinion-event:{event.pk}:{user.pk}",
-        ):
-            sent += 1
+        if user.pk != event.actor_id:
+            recipients.setdefault(user.pk, user)
+    sent = 0
+    for language, users in by_language(recipients.values()).items():
+        with translation.override(language):
+            title = _("社情民意 #%(id)s：%(state)s") % {"id": opinion.pk, "state": S(event.to_state).label}
+            body = message_body(opinion)
+        for user in users:
+            if notify(
+                recipient=user,
+                kind=f"opinion_{event.action}",
+                title=title,
+                body=body,
+                url=opinion_url(opinion),
+                key=f"opinion-event:{event.pk}:{user.pk}",
+            ):
+                sent += 1
     return sent
 
 
@@ -130,11 +152,12 @@ def notify_submitter(event: OpinionEvent) -> bool:
     digits = re.sub(r"\D", "", opinion.submitter_phone or "")[-11:]
     if not _MOBILE.match(digits):
         return False
-    text = _("【松江人大】您反映的意见（查询码%(code)s）%(state)s：%(note)s") % {
-        "code": opinion.tracking_code,
-        "state": S(event.to_state).label,
-        "note": event.public_note,
-    }
+    with translation.override(settings.LANGUAGE_CODE):  # not the language of the staff member acting
+        text = _("【松江人大】您反映的意见（查询码%(code)s）%(state)s：%(note)s") % {
+            "code": opinion.tracking_code,
+            "state": S(event.to_state).label,
+            "note": event.public_note,
+        }
     if len(text) > SMS_TEXT_LIMIT:
         text = text[: SMS_TEXT_LIMIT - 1] + "…"
     # Exactly once: the notice row is locked while the message goes out and stamped after it; a send

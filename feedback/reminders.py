@@ -14,7 +14,9 @@ A new kind of deadline-bearing record plugs in with `@deadline_source("name")`: 
 
 Feedback owed (§四(二) "代表…向人民群众反馈"): an opinion replied or relayed to the deputy more than
 `FEEDBACK_OWED_AFTER_DAYS` ago and not yet fed back to the citizen → the deputy (or, without a serving
-deputy with a login, the responsible body's staff).
+deputy with an active login, the responsible body's staff).
+
+Every message is written in its recipient's language (`User.language`), recipients grouped by language.
 
 Every message is keyed by kind, item, due date (or reply date) and recipient, so each is sent once;
 an extended deadline is a new period. Tasks are named `feedback.reminders.*` (CELERY_IMPORTS).
@@ -40,7 +42,7 @@ from deputies.models import Organization, OrganizationKind
 
 from . import deadlines
 from .models import Assignment, DeadlineKind, Opinion, OpinionState, Suggestion, SuggestionState
-from .notifications import opinion_url
+from .notifications import by_language, opinion_url, recipient_language
 
 DUE_SOON = "due_soon"
 KIND_BY_STATUS = {
@@ -78,10 +80,19 @@ def deadline_source(name: str):
 
 
 def _serving_user(deputy, today: datetime.date) -> User | None:
-    """The login of a deputy whose mandate is current; ended mandates get no reminders."""
-    if deputy is None or not deputy.is_serving(today) or deputy.person.user is None:
+    """The active login of a deputy whose mandate is current on `today`, or None: an ended mandate or
+    a deactivated login gets no reminders, so the item falls back to the responsible body."""
+    if deputy is None or not deputy.is_serving(today):
         return None
-    return deputy.person.user
+    user = deputy.person.user
+    return user if user is not None and user.is_active else None
+
+
+def _opinion_label(opinion: Opinion) -> str:
+    """The label, e.g. 社情民意 #12（转交期限）, in the active language: the step too is translated here,
+    inside the recipient's language, not once for the whole sweep."""
+    step = opinion.get_due_kind_display() or _("办理期限")
+    return _("社情民意 #%(id)s（%(step)s）") % {"id": opinion.pk, "step": step}
 
 
 @deadline_source("opinion")
@@ -105,12 +116,11 @@ def opinion_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> Ite
             orgs = (opinion.organization_id,) if opinion.organization_id else ()
         else:
             orgs = ()
-        step = opinion.get_due_kind_display() or _("办理期限")
         yield DeadlineItem(
             source="opinion",
             pk=opinion.pk,
             due_at=opinion.due_at,
-            label=lambda o=opinion, s=step: _("社情民意 #%(id)s（%(step)s）") % {"id": o.pk, "step": s},
+            label=lambda o=opinion: _opinion_label(o),
             url=opinion_url(opinion),
             responsible_orgs=orgs,
             responsible_users=users,
@@ -272,10 +282,11 @@ def send_deadline_reminders(*, now: datetime.datetime, sources: Iterable[str] | 
             counts[status] += 1
             kind = KIND_BY_STATUS[status]
             due_day = timezone.localtime(item.due_at).date().isoformat()
-            for user in directory.recipients(item, status):
-                with translation.override(user.language or settings.LANGUAGE_CODE):
+            # Grouped by language: the text is written once per language, in the recipient's.
+            for language, users in by_language(directory.recipients(item, status)).items():
+                with translation.override(language):
                     title, body = _text(status, item, now)
-                messages.append(
+                messages += [
                     Message(
                         recipient=user,
                         kind=kind,
@@ -284,7 +295,8 @@ def send_deadline_reminders(*, now: datetime.datetime, sources: Iterable[str] | 
                         url=item.url,
                         key=f"{kind}:{item.source}:{item.pk}:{due_day}:user:{user.pk}",
                     )
-                )
+                    for user in users
+                ]
     return {"items": dict(counts), "messages": notify_many(messages)}
 
 
@@ -317,7 +329,7 @@ def send_feedback_owed_reminders(*, now: datetime.datetime) -> dict:
         replied_day = timezone.localtime(opinion.replied_at).date()
         owed.add(opinion.pk)
         for user in {u.pk: u for u in users}.values():
-            with translation.override(user.language or settings.LANGUAGE_CODE):
+            with translation.override(recipient_language(user)):
                 days = (today - replied_day).days
                 messages.append(
                     Message(

@@ -98,6 +98,8 @@ def test_the_email_task_retries_smtp_errors_with_backoff():
 
 
 def test_a_failed_sms_is_retried_and_sent_exactly_once(alice):
+    # Text messages are off by default: Alice turned them on (the task checks it before sending).
+    set_preference(user=alice, kind="other", in_app=True, email=True, sms=True)
     notification = Notification.objects.create(
         recipient=alice, kind="other", title="年度履职提醒", body="还需联系群众18人次", key="k"
     )
