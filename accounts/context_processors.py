@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("reports:handling", _("办理统计"), {Role.LIAISON_STAFF, Role.ADMIN}),
     ("reports:funds", _("工作经费"), {Role.LIAISON_STAFF, Role.ADMIN}),
     ("reports:public", _("公开数据"), None),
+    ("feedback:suggestions", _("建议办理"), None),
     ("reports:articles", _("履职风采"), None),
 ]
 

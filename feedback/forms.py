@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -12,7 +13,7 @@ from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
 
 from . import routing, workflow
-from .models import Channel, OpinionState, RouteLevel
+from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
 from .services import CONTENT_MAX, CONTENT_MIN, MAX_PHOTOS
 
 # Common subjects of opinions, offered as a list; the Chinese words are stored, shown translated.
@@ -315,6 +316,39 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
             "overdue": data["overdue"] or None,
             "q": data["q"].strip(),
         }
+
+
+class SuggestionFilterForm(BootstrapMixin, forms.Form):
+    """Filters of the published suggestions and their handling results; every field optional."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("类型"), required=False, choices=[("", _("全部类型")), *SuggestionKind.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *SuggestionState.choices]
+    )
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+    def filter(self, suggestions):
+        """The suggestions narrowed to the valid filters (invalid ones are ignored, with their error)."""
+        if not self.is_valid():
+            return suggestions
+        data = self.cleaned_data
+        if data["q"].strip():
+            text = data["q"].strip()
+            suggestions = suggestions.filter(Q(title__icontains=text) | Q(answer__icontains=text))
+        if data["kind"]:
+            suggestions = suggestions.filter(kind=data["kind"])
+        if data["state"]:
+            suggestions = suggestions.filter(state=data["state"])
+        if data["year"]:
+            suggestions = suggestions.filter(submitted_at__year=data["year"])
+        return suggestions
 
 
 # --- one small form per workflow action, built from the table in `feedback.workflow` ---------------

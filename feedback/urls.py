@@ -14,6 +14,7 @@ urlpatterns = [
     path("qr/deputy/<int:pk>.svg", views.deputy_qr_svg, name="deputy_qr_svg"),
     path("qr/deputy/<int:pk>.png", views.deputy_qr_png, name="deputy_qr_png"),
     path("qr/deputy/<int:pk>/", views.deputy_qr_page, name="deputy_qr"),
+    path("suggestions/", views.suggestions, name="suggestions"),
     path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views.track, name="track"),
     path("queue/", views.queue, name="queue"),
