@@ -3,7 +3,8 @@
 One row per mandate, Chinese column headers (see `COLUMNS`). Every row is validated before anything is
 written; if any row is wrong the import is refused with a per-row report in Chinese and English and the
 database is left untouched. Importing the same file again updates the rows it created: a person is
-matched by 名册编号 (registry code) when the row has one, otherwise by name within the congress.
+matched by 名册编号 (registry code) when the row has one, otherwise by name within the congress, and
+the rows of one registry code always update one person.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ import datetime
 import io
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from .models import (
+    CommitteeMember,
     Congress,
     Constituency,
     ContactPoint,
@@ -117,6 +121,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     people_created: int = 0
+    people_merged: int = 0
 
 
 @dataclass
@@ -127,6 +132,7 @@ class _Row:
     clean: dict[str, Any] = field(default_factory=dict)
     congress: Congress | None = None
     person: Person | None = None  # an existing person this row updates
+    absorbs: list[Person] = field(default_factory=list)  # duplicate records merged into `person` first
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -175,23 +181,53 @@ def _read_csv(path: Path) -> list[list[str]]:
                     )
                 ]
             ) from error
-    return list(csv.reader(io.StringIO(text, newline="")))
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(row)
+    except csv.Error as error:
+        raise ImportRefused([_csv_error(len(rows) + 1, error)]) from error
+    return rows
+
+
+def _csv_error(number: int, error: csv.Error) -> RowError:
+    """The record the reader stopped at; `number` counts records, as the rest of the report does."""
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit()
+        return RowError(
+            number,
+            f"有单元格超过 {limit} 个字符，无法读取文件",
+            f"a cell is longer than {limit} characters; the file cannot be read",
+        )
+    return RowError(
+        number, "CSV 格式有误，无法读取文件", f"malformed CSV ({_shown(error)}); the file cannot be read"
+    )
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # A file that only has the name of a workbook (an old .xls renamed, a truncated download, anything
+    # else) fails in zipfile, zlib, the XML parser or openpyxl itself, each with its own exception, and
+    # the read-only reader parses the sheet lazily: every failure here means "not a workbook we can read".
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        try:
+            return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception as error:
         raise ImportRefused(
-            [RowError(None, "无法打开 XLSX 文件", f"cannot open the XLSX file ({error.__class__.__name__})")]
+            [
+                RowError(
+                    None,
+                    "无法打开 XLSX 文件：文件已损坏或不是 XLSX 格式"
+                    "（Excel 97-2003 的 .xls 请另存为 .xlsx 或 CSV）",
+                    "cannot open the XLSX file: it is damaged or not an XLSX workbook "
+                    f"({error.__class__.__name__}); save an Excel 97-2003 .xls file as .xlsx or CSV",
+                )
+            ]
         ) from error
-    try:
-        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _blank(row: list[Any]) -> bool:
@@ -208,6 +244,12 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _shown(value: Any, limit: int = 50) -> str:
+    """A cell value quoted in the report, shortened so a runaway cell cannot flood it."""
+    text = _text(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _header_key(header: Any) -> str:
@@ -283,29 +325,35 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
     if gender:
         clean["gender"] = GENDERS.get(gender.lower())
         if clean["gender"] is None:
-            error(f"性别「{gender}」无效，应为「男」或「女」", f"invalid gender '{gender}' (use 男 or 女)")
+            error(
+                f"性别「{_shown(gender)}」无效，应为「男」或「女」",
+                f"invalid gender '{_shown(gender)}' (use 男 or 女)",
+            )
 
     level = values.get("level", "")
     clean["level"] = LEVELS.get(level.lower()) if level else None
     if level and clean["level"] is None:
-        error(f"层级「{level}」无效，应为「区级」或「镇级」", f"invalid level '{level}' (use 区级 or 镇级)")
+        error(
+            f"层级「{_shown(level)}」无效，应为「区级」或「镇级」",
+            f"invalid level '{_shown(level)}' (use 区级 or 镇级)",
+        )
 
     congress_name = values.get("congress", "")
     congress = lookups.congresses.get(congress_name) if congress_name else None
     row.congress = congress
     if congress_name and congress is None:
-        error(f"未知的人民代表大会「{congress_name}」", f"unknown congress '{congress_name}'")
+        error(f"未知的人民代表大会「{_shown(congress_name)}」", f"unknown congress '{_shown(congress_name)}'")
     if congress and clean["level"] and congress.level != clean["level"]:
         error(
-            f"层级「{level}」与「{congress.name}」不符",
-            f"level '{level}' does not match the congress '{congress.name}'",
+            f"层级「{_shown(level)}」与「{congress.name}」不符",
+            f"level '{_shown(level)}' does not match the congress '{congress.name}'",
         )
 
     region_name = values.get("region", "")
     region = lookups.regions.get(region_name) if region_name else None
     clean["region"] = region
     if region_name and region is None:
-        error(f"未知的街镇「{region_name}」", f"unknown street or town '{region_name}'")
+        error(f"未知的街镇「{_shown(region_name)}」", f"unknown street or town '{_shown(region_name)}'")
     if region and congress and congress.level == Level.TOWN and region.pk != congress.region_id:
         error(
             f"「{region.name}」不在「{congress.name}」的范围内",
@@ -333,13 +381,13 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
             clean[key] = found
             if name and found is None:
                 error(
-                    f"「{congress.name}」中没有{zh_kind}「{name}」",
-                    f"unknown {en_kind} '{name}' in the congress '{congress.name}'",
+                    f"「{congress.name}」中没有{zh_kind}「{_shown(name)}」",
+                    f"unknown {en_kind} '{_shown(name)}' in the congress '{congress.name}'",
                 )
             elif found and region and found.region_id != region.pk:
                 error(
-                    f"{zh_kind}「{name}」不属于「{region.name}」",
-                    f"the {en_kind} '{name}' is not in '{region.name}'",
+                    f"{zh_kind}「{_shown(name)}」不属于「{region.name}」",
+                    f"the {en_kind} '{_shown(name)}' is not in '{region.name}'",
                 )
 
     for key in ("public_phone", "private_phone"):
@@ -348,8 +396,8 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
         if phone and not is_valid_phone(phone):
             column = COLUMN_BY_KEY[key]
             error(
-                f"{column.label}号码格式不正确：{phone}",
-                f"bad phone number in {column.english} ({column.headers[0]}): '{phone}'",
+                f"{column.label}号码格式不正确：{_shown(phone)}",
+                f"bad phone number in {column.english} ({column.headers[0]}): '{_shown(phone)}'",
             )
     email = values.get("public_email", "")
     clean["public_email"] = email
@@ -357,7 +405,7 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
         try:
             validate_email(email)
         except ValidationError:
-            error(f"「公开邮箱」格式不正确：{email}", f"bad e-mail address '{email}'")
+            error(f"「公开邮箱」格式不正确：{_shown(email)}", f"bad e-mail address '{_shown(email)}'")
     for key in ("work_unit", "position", "fields", "end_reason"):
         clean[key] = values.get(key, "")
 
@@ -370,8 +418,8 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
         if clean[key] is None:
             column = COLUMN_BY_KEY[key]
             error(
-                f"{column.label}日期「{_text(raw)}」无法识别（{DATE_HINT_ZH}）",
-                f"cannot read the date '{_text(raw)}' in {column.english} ({column.headers[0]}); "
+                f"{column.label}日期「{_shown(raw)}」无法识别（{DATE_HINT_ZH}）",
+                f"cannot read the date '{_shown(raw)}' in {column.english} ({column.headers[0]}); "
                 f"{DATE_HINT_EN}",
             )
     start, end = clean.get("start_date"), clean.get("end_date")
@@ -403,8 +451,9 @@ def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
                 errors.append(
                     RowError(
                         row.number,
-                        f"名册编号「{code}」在第{owner.number}行属于「{owner.clean['name']}」",
-                        f"registry code '{code}' belongs to '{owner.clean['name']}' in row {owner.number}",
+                        f"名册编号「{_shown(code)}」在第{owner.number}行属于「{_shown(owner.clean['name'])}」",
+                        f"registry code '{_shown(code)}' belongs to '{_shown(owner.clean['name'])}' "
+                        f"in row {owner.number}",
                     )
                 )
                 continue
@@ -441,8 +490,9 @@ def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
                 errors.append(
                     RowError(
                         row.number,
-                        f"名册编号「{code}」已登记为「{person.name}」，与姓名「{name}」不符",
-                        f"registry code '{code}' is already registered to '{person.name}', not '{name}'",
+                        f"名册编号「{_shown(code)}」已登记为「{person.name}」，与姓名「{_shown(name)}」不符",
+                        f"registry code '{_shown(code)}' is already registered to '{person.name}', "
+                        f"not '{_shown(name)}'",
                     )
                 )
                 continue
@@ -453,10 +503,10 @@ def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
                 errors.append(
                     RowError(
                         row.number,
-                        f"「{congress.name}」已有代表「{name}」（名册编号「{other_code}」），"
-                        f"与本行名册编号「{code}」不符，同一人不能重复登记",
-                        f"'{congress.name}' already has a deputy '{name}' with registry code "
-                        f"'{other_code}', not '{code}'; one person cannot be registered twice",
+                        f"「{congress.name}」已有代表「{_shown(name)}」（名册编号「{other_code}」），"
+                        f"与本行名册编号「{_shown(code)}」不符，同一人不能重复登记",
+                        f"'{congress.name}' already has a deputy '{_shown(name)}' with registry code "
+                        f"'{other_code}', not '{_shown(code)}'; one person cannot be registered twice",
                     )
                 )
                 continue
@@ -464,8 +514,8 @@ def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
                 errors.append(
                     RowError(
                         row.number,
-                        f"「{congress.name}」已有未填名册编号的代表「{name}」，同一人不能重复登记",
-                        f"'{congress.name}' already has a deputy '{name}' without a registry code; "
+                        f"「{congress.name}」已有未填名册编号的代表「{_shown(name)}」，同一人不能重复登记",
+                        f"'{congress.name}' already has a deputy '{_shown(name)}' without a registry code; "
                         "one person cannot be registered twice",
                     )
                 )
@@ -479,13 +529,114 @@ def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
                 errors.append(
                     RowError(
                         row.number,
-                        f"「{congress.name}」中有多名代表名为「{name}」，请填写名册编号",
-                        f"several deputies in '{congress.name}' are named '{name}'; add the registry code",
+                        f"「{congress.name}」中有多名代表名为「{_shown(name)}」，请填写名册编号",
+                        f"several deputies in '{congress.name}' are named '{_shown(name)}'; "
+                        "add the registry code",
                     )
                 )
                 continue
             row.person = existing[0].person if existing else None
     return errors
+
+
+def _one_person_per_code(rows: list[_Row]) -> list[RowError]:
+    """All rows of one registry code update one person, and one person takes one registry code.
+
+    An import without 名册编号 matches people by name within each congress, so it registers a person who
+    holds a district and a town mandate (R-REG-1) twice. When the code then arrives, new to the database,
+    each row adopts the record of its congress: those records are merged into one person, unless they
+    conflict (two login accounts, genders or photos; two mandates in one congress or two seats on one
+    committee) — then the rows are refused and staff reconcile the records in the admin first.
+    """
+    errors: list[RowError] = []
+    same: dict[int, Person] = {}  # one Person instance per record, so the rows write it once
+    for row in rows:
+        if row.person is not None:
+            row.person = same.setdefault(row.person.pk, row.person)
+    by_code: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        if row.clean["registry_code"] and row.congress is not None:
+            by_code[row.clean["registry_code"]].append(row)
+
+    code_row_of_person: dict[int, _Row] = {}
+    for code, group in by_code.items():
+        for row in group:
+            first = code_row_of_person.setdefault(row.person.pk, row) if row.person else row
+            if first.clean["registry_code"] != code:
+                errors.append(_two_codes_error(row, first))
+
+    merged_into: dict[int, Person] = {}
+    for code, group in by_code.items():
+        first_row_of = {}
+        for row in group:
+            if row.person is not None:
+                first_row_of.setdefault(row.person.pk, row)
+        people = sorted((row.person for row in first_row_of.values()), key=lambda person: person.pk)
+        if len(people) > 1:
+            conflicts = _merge_conflicts(people)
+            if conflicts:
+                errors.append(_merge_error(code, list(first_row_of.values()), people, conflicts))
+                continue
+        if not people:
+            continue  # a new person: the first row creates it, the others find it by the code
+        # The account holder is kept, so the login stays where it is; otherwise the oldest record.
+        survivor = min(people, key=lambda person: (person.user_id is None, person.pk))
+        group[0].absorbs = [person for person in people if person is not survivor]
+        merged_into |= {person.pk: survivor for person in group[0].absorbs}
+        for row in group:
+            row.person = survivor
+    for row in rows:
+        if row.person is not None and row.person.pk in merged_into:
+            row.person = merged_into[row.person.pk]
+    return errors
+
+
+def _merge_conflicts(people: list[Person]) -> list[tuple[str, str]]:
+    """What keeps records of one name from being merged as one person, in Chinese and English."""
+    congresses = list(Deputy.objects.filter(person__in=people).values_list("congress_id", flat=True))
+    committees = list(
+        CommitteeMember.objects.filter(person__in=people).values_list("committee_id", flat=True)
+    )
+    checks = (
+        (sum(person.user_id is not None for person in people) > 1, "登录账户", "login accounts"),
+        (len({person.gender for person in people if person.gender}) > 1, "性别", "genders"),
+        (len({person.photo.name for person in people if person.photo}) > 1, "照片", "photos"),
+        (len(congresses) > len(set(congresses)), "同一届人大的代表资格", "mandates in one congress"),
+        (len(committees) > len(set(committees)), "同一委员会的职务", "seats on one committee"),
+    )
+    return [(zh, en) for conflicting, zh, en in checks if conflicting]
+
+
+def _merge_error(
+    code: str, first_rows: list[_Row], people: list[Person], conflicts: list[tuple[str, str]]
+) -> RowError:
+    """Reported on the last of the rows that matched different records."""
+    row = max(first_rows, key=lambda r: r.number)
+    others = sorted(r.number for r in first_rows if r is not row)
+    rows_zh = "第" + "、".join(str(number) for number in others) + "行"
+    rows_en = ("row " if len(others) == 1 else "rows ") + ", ".join(str(number) for number in others)
+    ids = [str(person.pk) for person in people]
+    name = _shown(row.clean["name"])
+    return RowError(
+        row.number,
+        f"名册编号「{_shown(code)}」在{rows_zh}和本行分别对应不同的已登记人员「{name}」"
+        f"（人员编号 {'、'.join(ids)}），其{'、'.join(zh for zh, _ in conflicts)}冲突，"
+        "不能自动合并为一人；请先在后台核对",
+        f"registry code '{_shown(code)}' in {rows_en} and in this row matches different registered people "
+        f"named '{name}' (person ids {', '.join(ids)}) whose {', '.join(en for _, en in conflicts)} "
+        "conflict; they cannot be merged automatically, check them in the admin first",
+    )
+
+
+def _two_codes_error(row: _Row, first: _Row) -> RowError:
+    code, other, person = row.clean["registry_code"], first.clean["registry_code"], row.person
+    return RowError(
+        row.number,
+        f"名册编号「{_shown(code)}」与第{first.number}行的「{_shown(other)}」对应同一名已登记的"
+        f"「{person.name}」（人员编号 {person.pk}），一人只能有一个名册编号",
+        f"registry code '{_shown(code)}' and '{_shown(other)}' in row {first.number} match the same "
+        f"registered person '{person.name}' (person id {person.pk}); a person has one registry code",
+    )
 
 
 def validate(header: list[Any], data: list[tuple[int, list[Any]]]) -> tuple[list[_Row], list[RowError]]:
@@ -525,7 +676,9 @@ def validate(header: list[Any], data: list[tuple[int, list[Any]]]) -> tuple[list
         rows.append(row)
     # Duplicates are looked for among all rows that name a person and a known congress, so the report
     # is complete even when a duplicated row has other problems too.
-    errors.extend(_match_people([r for r in rows if r.clean["name"]], lookups))
+    named = [r for r in rows if r.clean["name"]]
+    errors.extend(_match_people(named, lookups))
+    errors.extend(_one_person_per_code(named))
     errors.sort(key=lambda e: e.row or 0)
     return rows, errors
 
@@ -550,48 +703,125 @@ def _write(rows: list[_Row], *, today: datetime.date) -> ImportResult:
         point.region_id: point
         for point in ContactPoint.objects.filter(kind=ContactPointKind.HOME).order_by("-id")
     }
+    # Merges first: a row may update a mandate that a merge moves to the person it keeps.
     for row in rows:
-        clean = row.clean
-        code = clean["registry_code"]
-        person = row.person or (created_people.get(code) if code else None)
-        if person is None:
-            person = Person.objects.create(
-                name=clean["name"], gender=clean.get("gender") or "", registry_code=code
-            )
-            result.people_created += 1
-            if code:
-                created_people[code] = person
-        else:
-            changes = {"name": clean["name"]}
-            if clean.get("gender"):
-                changes["gender"] = clean["gender"]
-            if code:
-                changes["registry_code"] = code
-            _save_changes(person, changes)
-
-        values: dict[str, Any] = {
-            "constituency": clean["constituency"],
-            "group": clean["group"],
-            "start_date": clean["start_date"],
-        }
-        values |= {key: clean[key] for key in _DEPUTY_FIELDS if key in row.present}
-        if "end_date" in row.present:
-            values["end_date"] = clean["end_date"]
-            ended = clean["end_date"] is not None and clean["end_date"] < today
-            values["status"] = DeputyStatus.ENDED if ended else DeputyStatus.SERVING
-        deputy = Deputy.objects.filter(person=person, congress=row.congress).first()
-        if deputy is None:
-            # A new deputy is received at the 代表之家 of their street or town until staff say otherwise.
-            values["contact_point"] = homes.get(clean["region"].pk)
-            deputy = Deputy(person=person, congress=row.congress, **values)
-            deputy.full_clean()
-            deputy.save()
-            result.created += 1
-        elif _save_changes(deputy, values):
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        if row.absorbs:
+            with _refused_on_failure(row):
+                _merge_people(row.person, row.absorbs)
+            result.people_merged += len(row.absorbs)
+    for row in rows:
+        with _refused_on_failure(row):
+            _write_row(row, result, created_people=created_people, homes=homes, today=today)
     return result
+
+
+def _write_row(
+    row: _Row,
+    result: ImportResult,
+    *,
+    created_people: dict[str, Person],
+    homes: dict[int, ContactPoint],
+    today: datetime.date,
+) -> None:
+    clean = row.clean
+    code = clean["registry_code"]
+    person = row.person or (created_people.get(code) if code else None)
+    if person is None:
+        person = Person.objects.create(
+            name=clean["name"], gender=clean.get("gender") or "", registry_code=code
+        )
+        result.people_created += 1
+        if code:
+            created_people[code] = person
+    else:
+        changes = {"name": clean["name"]}
+        if clean.get("gender"):
+            changes["gender"] = clean["gender"]
+        if code:
+            changes["registry_code"] = code
+        _save_changes(person, changes)
+
+    values: dict[str, Any] = {
+        "constituency": clean["constituency"],
+        "group": clean["group"],
+        "start_date": clean["start_date"],
+    }
+    values |= {key: clean[key] for key in _DEPUTY_FIELDS if key in row.present}
+    if "end_date" in row.present:
+        values["end_date"] = clean["end_date"]
+        ended = clean["end_date"] is not None and clean["end_date"] < today
+        values["status"] = DeputyStatus.ENDED if ended else DeputyStatus.SERVING
+    deputy = Deputy.objects.filter(person=person, congress=row.congress).first()
+    if deputy is None:
+        # A new deputy is received at the 代表之家 of their street or town until staff say otherwise.
+        values["contact_point"] = homes.get(clean["region"].pk)
+        deputy = Deputy(person=person, congress=row.congress, **values)
+        deputy.full_clean()
+        deputy.save()
+        result.created += 1
+    elif _save_changes(deputy, values):
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def _merge_people(survivor: Person, absorbed: list[Person]) -> None:
+    """Move the mandates and committee seats of duplicate records of one person to `survivor`, take
+    over a gender or photo it lacks, and delete the duplicates (each step leaves a history row)."""
+    for person in absorbed:
+        for deputy in Deputy.objects.filter(person=person):
+            deputy.person = survivor
+            deputy.save(update_fields=["person"])
+        for seat in CommitteeMember.objects.filter(person=person):
+            seat.person = survivor
+            seat.save(update_fields=["person"])
+        changes = {}
+        if person.gender and not survivor.gender:
+            changes["gender"] = person.gender
+        if person.photo and not survivor.photo:
+            changes["photo"] = person.photo.name
+        _save_changes(survivor, changes)
+        person.delete()
+
+
+@contextmanager
+def _refused_on_failure(row: _Row) -> Iterator[None]:
+    """A write the checks did not foresee fails as a refusal of `row`, never as a traceback; the
+    transaction is then rolled back whole."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise ImportRefused(
+            [
+                RowError(
+                    row.number,
+                    "与数据库中已有的记录冲突，未写入任何数据；名册可能正被同时修改，请稍后重新导入",
+                    f"conflicts with a record already in the database ({_shown(error, 120)}); nothing was "
+                    "written. The registry may be changing at the same time: import the file again later",
+                )
+            ]
+        ) from error
+    except DataError as error:
+        raise ImportRefused(
+            [
+                RowError(
+                    row.number,
+                    "有数据超出数据库的限制，未写入任何数据",
+                    f"a value exceeds what the database accepts ({_shown(error, 120)}); nothing was written",
+                )
+            ]
+        ) from error
+    except ValidationError as error:
+        zh_messages = "；".join(error.messages)
+        raise ImportRefused(
+            [
+                RowError(
+                    row.number,
+                    f"数据无效：{zh_messages}，未写入任何数据",
+                    f"invalid data: {'; '.join(error.messages)}; nothing was written",
+                )
+            ]
+        ) from error
 
 
 def _save_changes(obj, values: dict[str, Any]) -> bool:
@@ -616,10 +846,22 @@ def import_registry(
     """
     today = today or timezone.localdate()
     header, data = read_table(path)
-    with transaction.atomic():
-        rows, errors = validate(header, data)
-        if errors:
-            raise ImportRefused(errors)
-        if dry_run:
-            return ImportResult(rows=len(rows))
-        return _write(rows, today=today)
+    try:
+        with transaction.atomic():
+            rows, errors = validate(header, data)
+            if errors:
+                raise ImportRefused(errors)
+            if dry_run:
+                return ImportResult(rows=len(rows))
+            return _write(rows, today=today)
+    except IntegrityError as error:  # a deferred constraint, checked only when the transaction commits
+        raise ImportRefused(
+            [
+                RowError(
+                    None,
+                    "与数据库中已有的记录冲突，未写入任何数据；名册可能正被同时修改，请稍后重新导入",
+                    f"conflicts with a record already in the database ({_shown(error, 120)}); nothing was "
+                    "written. The registry may be changing at the same time: import the file again later",
+                )
+            ]
+        ) from error

@@ -65,3 +65,8 @@ class Command(BaseCommand):
                 f"{result.unchanged} unchanged, {result.people_created} people created."
             )
         )
+        if result.people_merged:
+            self.stdout.write(
+                f"同一名册编号对应的多条人员记录已合并：合并重复登记的人员 {result.people_merged} 人。 / "
+                f"Records of one registry code were merged: {result.people_merged} duplicate people merged."
+            )
