@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from accounts import scoping
+from deputies.models import Deputy
 
 from . import selectors, services
 from .models import (
@@ -69,6 +70,10 @@ class ParticipationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # The read-only deputy is shown by name and level (Deputy.__str__): one query for all rows.
+        return super().get_queryset(request).select_related("deputy__person", "deputy__congress")
+
 
 class PhotoInline(admin.TabularInline):
     model = ActivityPhoto
@@ -88,6 +93,9 @@ class AmendmentInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("made_by")
 
 
 @admin.register(ContactActivity)
@@ -169,6 +177,7 @@ class QuotaExemptionAdmin(DeputyScopedMixin, admin.ModelAdmin):
     list_filter = ["year"]
     readonly_fields = ["granted_by", "granted_at"]
     raw_id_fields = ["deputy"]
+    list_select_related = ["deputy__person", "deputy__congress", "granted_by"]
 
     def save_model(self, request, obj, form, change):
         try:
@@ -185,6 +194,7 @@ class QuotaExemptionAdmin(DeputyScopedMixin, admin.ModelAdmin):
 class ClosedYearAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
     list_display = ["year", "closed_by", "closed_at"]
     readonly_fields = ["closed_by", "closed_at"]
+    list_select_related = ["closed_by"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -208,6 +218,7 @@ class ResearchReportAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
     list_filter = ["kind", "date"]
     filter_horizontal = ["deputies"]
     raw_id_fields = ["opinions"]
+    list_select_related = ["organized_by"]
 
     def get_queryset(self, request):
         return (
@@ -215,6 +226,12 @@ class ResearchReportAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
             .get_queryset(request)
             .filter(pk__in=selectors.research_reports_visible_to(request.user).values("pk"))
         )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "deputies":
+            # Each choice is labelled with the deputy's name and level (Deputy.__str__).
+            kwargs["queryset"] = Deputy.objects.select_related("person", "congress")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class TrainingSessionInline(admin.TabularInline):
@@ -226,6 +243,7 @@ class TrainingSessionInline(admin.TabularInline):
 class TrainingPlanAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
     list_display = ["title", "congress", "year", "organized_by"]
     list_filter = ["year"]
+    list_select_related = ["congress", "organized_by"]
     inlines = [TrainingSessionInline]
 
 
@@ -242,4 +260,5 @@ class MeetingRequestAdmin(DeputyScopedMixin, admin.ModelAdmin):
     list_filter = ["state"]
     raw_id_fields = ["deputy"]
     readonly_fields = ["state", "requested_at"]
-    list_select_related = ["deputy__person", "deputy__congress"]
+    # Each row's checkbox is labelled with the request (MeetingRequest.__str__), which names the organ.
+    list_select_related = ["deputy__person", "deputy__congress", "organ"]

@@ -24,13 +24,24 @@ def is_staff_actor(actor) -> bool:
 
 
 def require_staff_for(actor, deputies: Iterable) -> None:
-    """Liaison staff act for deputies in their jurisdiction only; administrators for all."""
+    """Liaison staff act for deputies in their jurisdiction only; administrators for all.
+
+    One query for all the deputies, however many are submitted; the first one outside the
+    jurisdiction is named in the refusal."""
     if scoping.is_admin(actor):
         return
     if not (actor.is_authenticated and actor.role == Role.LIAISON_STAFF):
         raise PermissionDenied(_("只有联络机构工作人员可以办理此事项。"))
+    deputies = list(deputies)
+    if not deputies:
+        return
+    allowed = set(
+        scoping.deputies_in_jurisdiction(actor)
+        .filter(pk__in=[d.pk for d in deputies])
+        .values_list("pk", flat=True)
+    )
     for deputy in deputies:
-        if not scoping.can_manage_deputy(actor, deputy):
+        if deputy.pk not in allowed:
             raise PermissionDenied(_("%(name)s不在您所在机构的联系范围内。") % {"name": deputy.person.name})
 
 

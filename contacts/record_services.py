@@ -5,7 +5,8 @@ R-ACT-7). Re-exported by `contacts.services`, the app's one entry point for writ
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +29,9 @@ from .models import (
     TrainingSession,
     VoterReport,
 )
+
+if TYPE_CHECKING:
+    from deputies.models import Deputy
 
 
 def _require_self_or_staff(actor, deputy) -> None:
@@ -147,13 +151,31 @@ def record_attendance(
     *, actor, session: TrainingSession, deputy, status: str = AttendanceStatus.PRESENT
 ) -> TrainingAttendance:
     """Record a deputy's attendance of a training session (staff, within their jurisdiction)."""
-    require_staff_for(actor, [deputy])
-    if status not in AttendanceStatus.values:
+    return record_attendances(actor=actor, session=session, statuses={deputy: status})[0]
+
+
+def record_attendances(
+    *, actor, session: TrainingSession, statuses: Mapping[Deputy, str]
+) -> list[TrainingAttendance]:
+    """Record who attended a training session (§五(四), R-ACT-6): ``statuses`` maps each deputy to
+    their attendance. Staff, for deputies within their jurisdiction only.
+
+    All or nothing: every deputy and status is checked before anything is written, and the rows are
+    written in one statement (a deputy already recorded has their status replaced), so a session of
+    a whole congress costs as many queries as one of three deputies.
+    """
+    require_staff_for(actor, list(statuses))
+    if any(status not in AttendanceStatus.values for status in statuses.values()):
         raise ValidationError({"status": _("请选择出席情况。")})
-    attendance, _created = TrainingAttendance.objects.update_or_create(
-        session=session, deputy=deputy, defaults={"status": status}
+    return TrainingAttendance.objects.bulk_create(
+        [
+            TrainingAttendance(session=session, deputy=deputy, status=status)
+            for deputy, status in statuses.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["session", "deputy"],
+        update_fields=["status"],
     )
-    return attendance
 
 
 def _liaison_body_for(deputy):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -78,6 +80,45 @@ class ActivitySerializer(serializers.ModelSerializer):
         return [request.build_absolute_uri(u) for u in urls] if request else urls
 
 
+class PrimaryKeyListField(serializers.ListField):
+    """A list of ids of ``queryset``'s model, resolved with one query however many ids are sent (a
+    ``PrimaryKeyRelatedField(many=True)`` runs one per id). An unknown id, or a value that is not an
+    id, is refused with the messages of ``PrimaryKeyRelatedField``; the objects keep the order sent."""
+
+    default_error_messages = {
+        **serializers.ListField.default_error_messages,
+        "does_not_exist": serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"],
+        "incorrect_type": serializers.PrimaryKeyRelatedField.default_error_messages["incorrect_type"],
+    }
+
+    def __init__(self, *, queryset, **kwargs):
+        self.queryset = queryset
+        super().__init__(child=serializers.IntegerField(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | Mapping) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and len(data) == 0:
+            self.fail("empty")
+        ids = [self._pk(item) for item in data]
+        found = self.queryset.in_bulk(ids)
+        for item, pk in zip(data, ids, strict=True):
+            if pk not in found:
+                self.fail("does_not_exist", pk_value=item)
+        return [found[pk] for pk in ids]
+
+    def _pk(self, item):
+        try:
+            if isinstance(item, bool):
+                raise TypeError
+            return self.queryset.model._meta.pk.get_prep_value(item)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(item).__name__)
+
+    def to_representation(self, data):
+        return [obj.pk for obj in data]
+
+
 class ActivityInputSerializer(serializers.Serializer):
     """What `POST /api/v1/activities/` takes (design.md). Numbers and dates are checked by the service
     so that the API and the form give the same messages."""
@@ -90,16 +131,14 @@ class ActivityInputSerializer(serializers.Serializer):
     is_constituency_contact = serializers.BooleanField(required=False, default=False)
     is_centralized = serializers.BooleanField(required=False, default=False)
     people_reached = serializers.IntegerField(required=False, default=0)
-    participants = serializers.PrimaryKeyRelatedField(
-        queryset=Deputy.objects.select_related("person"), many=True, required=False
-    )
+    participants = PrimaryKeyListField(queryset=Deputy.objects.select_related("person"), required=False)
     people_met = serializers.IntegerField(required=False, allow_null=True, default=None)
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     venue = serializers.PrimaryKeyRelatedField(
         queryset=ContactPoint.objects.all(), required=False, allow_null=True, default=None
     )
-    opinions = serializers.PrimaryKeyRelatedField(queryset=Opinion.objects.all(), many=True, required=False)
+    opinions = PrimaryKeyListField(queryset=Opinion.objects.all(), required=False)
     photos = serializers.ListField(child=serializers.FileField(), required=False)
     is_public = serializers.BooleanField(required=False, default=False)
 

@@ -736,10 +736,8 @@ def training_attendance(request, session_id):
     form = AttendanceForm(request.POST or None, deputies=deputies, current=current)
     if request.method == "POST" and form.is_valid():
         by_id = {d.pk: d for d in form.deputies}
-        for deputy_id, status in form.statuses().items():
-            services.record_attendance(
-                actor=request.user, session=session, deputy=by_id[deputy_id], status=status
-            )
+        statuses = {by_id[deputy_id]: status for deputy_id, status in form.statuses().items()}
+        services.record_attendances(actor=request.user, session=session, statuses=statuses)
         messages.success(request, _("出席情况已保存。"))
         return redirect("contacts:training")
     return _render(

@@ -9,11 +9,15 @@ opened by id, is "not found". Every write is recorded by django-simple-history.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -294,6 +298,12 @@ class CommitteeAdmin(ScopedAdmin):
     inlines = (FixedContactsInline,)
     staff_may_view = False
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "deputies":
+            # Each choice is labelled with the deputy's name and level (Deputy.__str__).
+            kwargs["queryset"] = Deputy.objects.select_related("person", "congress")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(CommitteeMember)
 class CommitteeMemberAdmin(ScopedAdmin):
@@ -339,14 +349,50 @@ class OrganizationAdmin(ScopedAdmin):
         return super().get_readonly_fields(request, obj)
 
 
+class LoadedDeputyRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id box of a duty's deputy, labelled from the deputy its row already holds.
+
+    Django's widget fetches the object again to label it: a query per row on a venue with many
+    duties. The inline loads each duty with its deputy (``select_related``) and its form hands that
+    deputy to the widget; any other value (a changed id in a form shown again) is looked up as usual.
+    """
+
+    deputy = None
+
+    def label_and_url_for_value(self, value):
+        deputy = self.deputy
+        if deputy is None or str(deputy.pk) != str(value):
+            return super().label_and_url_for_value(value)
+        url = reverse(f"{self.admin_site.name}:deputies_deputy_change", args=[deputy.pk])
+        return Truncator(deputy).words(14), url
+
+
+class ReceptionDutyInlineForm(forms.ModelForm):
+    """A duty row of the venue page: hands the duty's loaded deputy to the id box's label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["deputy"].widget
+        if isinstance(widget, LoadedDeputyRawIdWidget) and self.instance.deputy_id:
+            widget.deputy = self.instance.deputy
+
+
 class ReceptionDutyInline(admin.TabularInline):
     model = ReceptionDuty
+    form = ReceptionDutyInlineForm
     extra = 1
     fields = ("date", "start_time", "end_time", "deputy")
     raw_id_fields = ("deputy",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("deputy__person", "deputy__congress")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "deputy":
+            kwargs["widget"] = LoadedDeputyRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ContactPoint)

@@ -33,11 +33,17 @@ class EventInline(ReadOnlyInline):
     fields = ["created_at", "action", "from_state", "to_state", "actor", "public_note", "internal_note"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = ["organization", "assigned_at", "due_at", "replied_at", "outcome", "reply_text"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
 
 
 class PhotoInline(ReadOnlyInline):

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from deputies.models import Deputy
+
 from .models import Article, ComplianceSnapshot, Export, WorkFund
 
 
@@ -49,3 +51,9 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["organization"]
     filter_horizontal = ["deputies"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "deputies":
+            # Each choice is labelled with the deputy's name and level (Deputy.__str__).
+            kwargs["queryset"] = Deputy.objects.select_related("person", "congress")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
