@@ -314,9 +314,11 @@ class Deputy(models.Model):
         errors = {}
         if self.constituency_id and self.congress_id and self.constituency.congress_id != self.congress_id:
             errors["constituency"] = _("选区必须属于同一届人民代表大会。")
-        # §三(五): the deputy's own group is a group of their own level (their own congress).
+        # §三(五): a serving deputy belongs to exactly one group, of their own level (their own congress).
         if self.group_id and self.congress_id and self.group.congress_id != self.congress_id:
             errors["group"] = _("代表小组必须属于代表本人的同一届人民代表大会。")
+        elif not self.group_id and self.status == DeputyStatus.SERVING:
+            errors["group"] = _("在任代表须编入一个代表小组（§三(五)）。")
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("结束日期不能早于开始日期。")
         if errors:
