@@ -13,9 +13,11 @@ hidden from the inbox.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -42,6 +44,20 @@ class Message:
     body: str = ""
     url: str = ""
     key: str | None = None
+
+
+def recipient_language(user) -> str:
+    """The language a user reads their messages in: their own choice, else the portal's default."""
+    return user.language or settings.LANGUAGE_CODE
+
+
+def by_language(users: Iterable) -> dict[str, list]:
+    """Users grouped by `recipient_language`, in the order given, so that each text is translated
+    once per language rather than once per recipient."""
+    groups: dict[str, list] = defaultdict(list)
+    for user in users:
+        groups[recipient_language(user)].append(user)
+    return dict(groups)
 
 
 def preference_kind(kind: str) -> str:

@@ -229,13 +229,13 @@ def _transition_meeting(
 def _notify_deputy(request: MeetingRequest) -> None:
     """Tell the deputy what became of their request, in the deputy's language. Each arrangement is
     news: a meeting moved to another time is notified again (the time is part of the key)."""
-    from accounts.notify import notify
+    from accounts.notify import notify, recipient_language
 
     user = request.deputy.person.user
     if user is None:
         return
     arranged = request.state == MeetingState.ARRANGED and request.scheduled_at is not None
-    with translation.override(user.language):
+    with translation.override(recipient_language(user)):
         title = _("您的约见申请：%(state)s") % {"state": request.get_state_display()}
         if arranged:
             when = date_format(timezone.localtime(request.scheduled_at), "DATETIME_FORMAT")

@@ -27,11 +27,12 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import scoping
 from accounts.models import NotificationKind, Role, User
-from accounts.notify import Message, notify_many
+from accounts.notify import Message, notify_many, recipient_language
 from deputies.models import LOCAL_LIAISON_BODY_KINDS, Deputy
 
 from .quotas import annotate_progress, progress_from_row
@@ -89,10 +90,8 @@ def checkpoint_on(as_of: datetime.date) -> Checkpoint | None:
 
 
 def format_day(day: datetime.date) -> str:
-    """2026年4月1日 in Chinese, ISO in English (design: look and feel)."""
-    if (translation.get_language() or "").startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return day.isoformat()
+    """2026年4月1日 in Chinese, ISO in English (design.md; the portal's date formats)."""
+    return date_format(day, "DATE_FORMAT")
 
 
 def _url(name: str, *args) -> str:
@@ -102,17 +101,13 @@ def _url(name: str, *args) -> str:
         return ""
 
 
-def _language(user) -> str:
-    return user.language or settings.LANGUAGE_CODE
-
-
 def _by_language(deputies: Iterable[Deputy]) -> dict[str, list[Deputy]]:
     """Deputies with a login, grouped by their language; those without a login are left out (the
     liaison body's digest still lists them)."""
     groups: dict[str, list[Deputy]] = defaultdict(list)
     for deputy in deputies:
         if deputy.person.user is not None:
-            groups[_language(deputy.person.user)].append(deputy)
+            groups[recipient_language(deputy.person.user)].append(deputy)
     return groups
 
 
@@ -167,7 +162,7 @@ def _digests(
         if not mine:
             continue
         for user in by_body[body_id]:
-            with translation.override(_language(user)):
+            with translation.override(recipient_language(user)):
                 lines = "\n".join(wanting[pk]() for pk in mine)
                 messages.append(
                     Message(
@@ -306,7 +301,7 @@ def send_term_report_reminders(
         user = deputy.person.user
         if user is None:
             continue
-        with translation.override(_language(user)):
+        with translation.override(recipient_language(user)):
             messages.append(
                 Message(
                     recipient=user,

@@ -195,9 +195,7 @@ def warn_missing_years(cal: WorkCalendar) -> None:
     from django.utils.translation import gettext as _
 
     from accounts.models import Notification, Role, User
-    from accounts.notify import notify
-
-    from .notifications import by_language
+    from accounts.notify import by_language, notify
 
     years = [
         year

@@ -11,8 +11,6 @@ text messages to citizens, who have no account, are in the portal's default lang
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.notify import notify
+from accounts.notify import by_language, notify
 
 from .models import Opinion, OpinionEvent, OpinionState, SubmitterNotice
 
@@ -37,20 +35,6 @@ def opinion_url(opinion: Opinion) -> str:
         return reverse("feedback:detail", args=[opinion.pk])
     except NoReverseMatch:
         return f"/opinions/{opinion.pk}/"
-
-
-def recipient_language(user: User) -> str:
-    """The language a user reads their messages in: their own choice, else the portal's default."""
-    return user.language or settings.LANGUAGE_CODE
-
-
-def by_language(users: Iterable[User]) -> dict[str, list[User]]:
-    """Users grouped by `recipient_language`, in the order given, so that each text is translated
-    once per language rather than once per recipient."""
-    groups: dict[str, list[User]] = defaultdict(list)
-    for user in users:
-        groups[recipient_language(user)].append(user)
-    return dict(groups)
 
 
 def staff_of(*organization_ids) -> list[User]:

@@ -33,16 +33,17 @@ from celery import shared_task
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind, Role, User
-from accounts.notify import Message, notify_many
+from accounts.notify import Message, by_language, notify_many, recipient_language
 from accounts.tasks import SWEEP_OPTIONS, parse_moment
 from deputies.models import Organization, OrganizationKind
 
 from . import deadlines
 from .models import Assignment, DeadlineKind, Opinion, OpinionState, Suggestion, SuggestionState
-from .notifications import by_language, opinion_url, recipient_language
+from .notifications import opinion_url
 
 DUE_SOON = "due_soon"
 KIND_BY_STATUS = {
@@ -231,10 +232,7 @@ class _Directory:
 
 
 def _format_due(due_at: datetime.datetime) -> str:
-    day = timezone.localtime(due_at).date()
-    if (translation.get_language() or "").startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return day.isoformat()
+    return date_format(timezone.localtime(due_at).date(), "DATE_FORMAT")
 
 
 def _text(status: str, item: DeadlineItem, now: datetime.datetime) -> tuple[str, str]:
