@@ -124,15 +124,6 @@ def persons_manageable(user) -> QuerySet:
     return Person.objects.filter(has_mandate_here | (~has_mandate & ~has_seat & entered_here))
 
 
-def can_manage_deputy(user, deputy) -> bool:
-    """May change the deputy's registry entry or register activities for them."""
-    if is_admin(user):
-        return True
-    if user.is_authenticated and user.role == Role.LIAISON_STAFF:
-        return deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
-    return False
-
-
 def organizations_manageable(user) -> QuerySet:
     """Organizations whose public details and staff this user may edit."""
     from deputies.models import Organization

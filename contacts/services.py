@@ -442,12 +442,9 @@ def _store_photos(activity: ContactActivity, cleaned: Sequence, *, touch: bool) 
 
 
 def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[ActivityPhoto]:
-    """Add photos to an activity the actor may change (while its year is open)."""
+    """Add photos to an activity the actor may change (while its year is open: checked under the
+    year's lock, `hold_year_open`)."""
     _get_changeable(actor, activity)
-    errors: dict = {}
-    check_open_year(activity.date, errors)
-    if errors:
-        raise ValidationError(errors)
     cleaned = _validate_photos(list(photos))
     with transaction.atomic():
         activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
