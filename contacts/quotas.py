@@ -326,17 +326,21 @@ def counted_opinions(deputies, year: int, *, as_of: datetime.date | None = None)
     )
 
 
+def _counted_contact(year: int, as_of: datetime.date | None) -> Q:
+    """A participation in a constituency contact dated in the year (up to ``as_of``)."""
+    return Q(
+        activity__date__gte=year_bounds(year)[0],
+        activity__date__lte=_counting_end(year, as_of),
+        activity__is_constituency_contact=True,
+    )
+
+
 def counted_participations(deputy, year: int, *, as_of: datetime.date | None = None) -> QuerySet:
     """The participations behind the contact measures of one deputy (for "my year" lists), honouring
     the congress's confirmed-only policy: exactly the rows :func:`annotate_progress` counts."""
     from .models import Participation, QuotaPolicy
 
-    participations = Participation.objects.filter(
-        deputy=deputy,
-        activity__date__gte=year_bounds(year)[0],
-        activity__date__lte=_counting_end(year, as_of),
-        activity__is_constituency_contact=True,
-    )
+    participations = Participation.objects.filter(_counted_contact(year, as_of), deputy=deputy)
     confirmed_only = QuotaPolicy.objects.filter(
         congress_id=deputy.congress_id, year=year, count_confirmed_only=True
     ).exists()
@@ -350,11 +354,7 @@ def _contact_totals(year: int, as_of: datetime.date | None) -> CTE:
     all of them, and those of activities a liaison body confirmed (for confirmed-only policies)."""
     from .models import Participation
 
-    counted = Participation.objects.filter(
-        activity__date__gte=year_bounds(year)[0],
-        activity__date__lte=_counting_end(year, as_of),
-        activity__is_constituency_contact=True,
-    )
+    counted = Participation.objects.filter(_counted_contact(year, as_of))
     confirmed = Q(activity__confirmed_at__isnull=False)
     centralized = Q(activity__is_centralized=True)
     totals = (
