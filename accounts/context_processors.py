@@ -19,6 +19,7 @@ NAV_ITEMS = [
     ("reports:funds", _("工作经费"), {Role.LIAISON_STAFF, Role.ADMIN}),
     ("reports:public", _("公开数据"), None),
     ("feedback:suggestions", _("建议办理"), None),
+    ("feedback:archive", _("意见公开"), None),
     ("reports:articles", _("履职风采"), None),
 ]
 

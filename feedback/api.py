@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 
 from songjiang_liaison.api import StandardPagination
 
-from . import abuse, selectors, serializers, services, workflow
+from . import abuse, archive, selectors, serializers, services, workflow
 from .filters import OpinionFilter, SuggestionFilter
 from .models import Channel
 
@@ -132,6 +132,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         }
         try:
             services.validate_submission(**submission)
+            archive.check_consent(publish=data["publish"], confidential=data["confidential"])
             # Only a recorder links an activity, and only one whose record they may see.
             activity = (
                 services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
@@ -147,6 +148,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             opinion = services.submit_opinion(
                 **submission,
                 confidential=data["confidential"],
+                publish=data["publish"],
                 photos=data["photos"],
                 recorded_by=user,
                 activity=activity,
@@ -234,6 +236,41 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             serializers.OpinionDetailSerializer(opinion, context=self.get_serializer_context()).data
         )
+
+    @extend_schema(
+        summary="公开审核：审核通过公开发布，或不予公开（附理由）",
+        tags=["opinions"],
+        request=serializers.PublicationDecisionSerializer,
+        responses={
+            200: serializers.PublicationSerializer,
+            400: OpenApiResponse(description="数据不正确（如公开文字含有提交人的联系方式）"),
+            403: OpenApiResponse(description="无权审核"),
+            404: OpenApiResponse(description="无权查看"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="publication")
+    def publication(self, request, pk=None):
+        opinion = self.get_object()
+        if not archive.may_review(request.user, opinion):
+            return Response(
+                {"detail": gettext_lazy("您无权审核该意见的公开。")}, status=status.HTTP_403_FORBIDDEN
+            )
+        incoming = serializers.PublicationDecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            if data["decision"] == "approve":
+                opinion = archive.approve(
+                    opinion=opinion,
+                    user=request.user,
+                    public_content=data["public_content"],
+                    public_answer=data["public_answer"],
+                )
+            else:
+                opinion = archive.withhold(opinion=opinion, user=request.user, reason=data["withheld_reason"])
+        except DjangoValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(serializers.PublicationSerializer(opinion).data)
 
 
 def _tracked(code: str):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from deputies.models import Deputy, Organization, OrganizationKind, Region
 
-from . import services, workflow
+from . import archive, services, workflow
 from .models import Channel, Opinion, OpinionEvent
 
 
@@ -192,6 +192,10 @@ SCENARIOS = [
 ]
 
 
+# Demo opinions whose submitters agreed to publication, approved by the staff (the public archive).
+PUBLISHED = {"DEMO2026A03", "DEMO2026A09", "DEMO2026A10", "DEMO2026A17"}
+
+
 class _Seeder:
     def __init__(self, *, today: datetime.date, stdout: TextIO):
         self.today = today
@@ -245,6 +249,13 @@ class _Seeder:
             return self.staff_of(opinion.organization, Role.LIAISON_STAFF) or self.system
         return self.system
 
+    def approve_publication(self, opinion: Opinion) -> None:
+        """The street or town staff approve the redacted drafts, as they would on the detail page."""
+        reviewer = self.staff_of(opinion.organization, Role.LIAISON_STAFF)
+        reviewer = reviewer or User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
+        if reviewer is not None:
+            archive.approve(opinion=opinion, user=reviewer, **archive.suggested_texts(opinion))
+
     def run(self, scenario: Scenario) -> None:
         if Opinion.objects.filter(tracking_code=scenario.code).exists():
             return
@@ -272,6 +283,7 @@ class _Seeder:
                 category=scenario.category,
                 channel=scenario.channel,
                 now=received,
+                publish=scenario.code in PUBLISHED,
                 **contact,
             )
             Opinion.objects.filter(pk=opinion.pk).update(tracking_code=scenario.code)
@@ -305,6 +317,8 @@ class _Seeder:
                 OpinionEvent.objects.filter(opinion=opinion, action=action, created_at__gt=step_at).update(
                     created_at=step_at
                 )
+            if opinion.publish:
+                self.approve_publication(opinion)
         self.created += 1
 
 

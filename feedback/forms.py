@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
 
-from . import routing, workflow
+from . import archive, routing, workflow
 from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
 from .services import CONTENT_MAX, CONTENT_MIN, MAX_PHOTOS
 
@@ -143,6 +143,11 @@ class OpinionForm(BootstrapMixin, forms.Form):
     submitter_address = forms.CharField(label=_("联系地址（选填）"), max_length=200, required=False)
     consent = forms.BooleanField(label=_("我同意代表和工作人员使用以上联系方式与我联系"), required=False)
     confidential = forms.BooleanField(label=_("请为我保密（本意见不公开发布）"), required=False)
+    publish = forms.BooleanField(
+        label=_("同意公开：我的意见和办理答复可以不署名地在“意见公开”栏目发布"),
+        required=False,
+        help_text=_("默认不公开。公开前由工作人员审核文字，不会公开您的姓名、电话和地址。"),
+    )
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(label=_("网址"), required=False)
 
@@ -173,6 +178,10 @@ class OpinionForm(BootstrapMixin, forms.Form):
         street, committee = cleaned.get("street"), cleaned.get("committee")
         if street and committee and committee.parent_id != street.pk:
             self.add_error("committee", _("所选居委会或村委会不在该街道或镇。"))
+        try:
+            archive.check_consent(publish=cleaned.get("publish"), confidential=cleaned.get("confidential"))
+        except ValidationError as exc:
+            self.add_error("publish", exc.error_dict["publish"])
         return cleaned
 
     @property
@@ -191,6 +200,7 @@ class OpinionForm(BootstrapMixin, forms.Form):
             "submitter_address": data["submitter_address"],
             "confidential": data["confidential"],
             "consent": data["consent"],
+            "publish": data.get("publish", False),
             "photos": data["photos"],
             "honeypot": data.get("website", ""),
         }
@@ -225,6 +235,7 @@ class RecordedOpinionForm(OpinionForm):
     )
     consent = forms.BooleanField(label=_("群众同意使用其联系方式"), required=False)
     confidential = forms.BooleanField(label=_("群众要求保密"), required=False)
+    publish = forms.BooleanField(label=_("群众同意不署名公开其意见和办理答复"), required=False)
     field_order = ["channel", "deputy", "activity", "content", "category", "street", "committee"]
 
     def __init__(self, *args, activity_queryset=None, deputy_required=False, **kwargs):
@@ -349,6 +360,76 @@ class SuggestionFilterForm(BootstrapMixin, forms.Form):
         if data["year"]:
             suggestions = suggestions.filter(submitted_at__year=data["year"])
         return suggestions
+
+
+class ArchiveFilterForm(BootstrapMixin, forms.Form):
+    """Filters of the public archive of opinions (page and `GET /api/v1/public/opinions/`); every
+    field optional, an invalid one ignored (with its error on the page)."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    region = forms.ModelChoiceField(
+        label=_("街道或镇"), queryset=Region.objects.none(), required=False, empty_label=_("全部街镇")
+    )
+    category = forms.ChoiceField(label=_("类别"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = street_and_town_choices()
+        # The form's list, then whatever else published opinions carry (the API takes free text).
+        categories = [*CATEGORIES, *sorted(set(archive.published_categories()) - set(CATEGORIES))]
+        self.fields["category"].choices = [("", _("全部类别")), *((c, _(c)) for c in categories)]
+        self.fields["state"].choices = [("", _("全部状态")), *archive.PUBLIC_STATES]
+        self._style_widgets()
+
+    def filter(self, opinions):
+        if not self.is_valid():
+            return opinions
+        data = self.cleaned_data
+        return archive.search(
+            opinions,
+            q=data["q"],
+            region=data["region"],
+            category=data["category"],
+            state=data["state"],
+            year=data["year"],
+        )
+
+
+class PublicationForm(BootstrapMixin, forms.Form):
+    """The staff's decision on an opinion whose submitter agreed to publication: approve the texts
+    as they will read in public, or withhold it with a reason (`feedback.archive`)."""
+
+    APPROVE, WITHHOLD = "approve", "withhold"
+
+    decision = forms.ChoiceField(
+        label=_("决定"),
+        choices=[(APPROVE, _("审核通过，公开发布")), (WITHHOLD, _("不予公开"))],
+        widget=forms.RadioSelect,
+        initial=APPROVE,
+    )
+    public_content = forms.CharField(
+        label=_("公开的意见内容"),
+        required=False,
+        max_length=archive.PUBLIC_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("已自动去除提交人的姓名、电话、地址和电话号码，请再核对一遍。"),
+    )
+    public_answer = forms.CharField(
+        label=_("公开的答复"),
+        required=False,
+        max_length=archive.PUBLIC_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    withheld_reason = forms.CharField(
+        label=_("不予公开的理由"), required=False, max_length=archive.WITHHELD_REASON_MAX
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "publication")
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
 
 
 # --- one small form per workflow action, built from the table in `feedback.workflow` ---------------

@@ -95,6 +95,14 @@ class DeadlineKind(models.TextChoices):
     FEEDBACK = "feedback", _("反馈期限")
 
 
+class Publication(models.TextChoices):
+    """The staff's decision on an opinion whose submitter agreed to its publication (feedback/archive.py)."""
+
+    PENDING = "pending", _("待审核公开")
+    APPROVED = "approved", _("已公开")
+    WITHHELD = "withheld", _("不予公开")
+
+
 class OpinionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(state__in=FINAL_STATES)
@@ -169,6 +177,24 @@ class Opinion(models.Model):
     submitter_address = models.CharField(_("地址"), max_length=200, blank=True)
     confidential = models.BooleanField(_("要求保密"), default=False)
     consent = models.BooleanField(_("同意使用联系方式"), default=False)
+    # The public archive (feedback/archive.py): the citizen's consent, then the staff's decision and
+    # the text as they approved it for publication (never a name, phone or address).
+    publish = models.BooleanField(_("同意公开发布"), default=False)
+    publication = models.CharField(
+        _("公开审核"), max_length=20, choices=Publication.choices, default=Publication.PENDING
+    )
+    public_content = models.TextField(_("公开的意见内容"), blank=True)
+    public_answer = models.TextField(_("公开的答复"), blank=True)
+    withheld_reason = models.CharField(_("不予公开的理由"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    publication_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公开审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
@@ -237,6 +263,7 @@ class Opinion(models.Model):
             models.Index(fields=["organization", "state"]),
             models.Index(fields=["deputy", "state"]),
             models.Index(fields=["submitter_fingerprint", "content_hash", "received_at"]),
+            models.Index(fields=["publish", "publication", "received_at"], name="feedback_op_public_idx"),
         ]
 
     def __str__(self):

@@ -36,6 +36,8 @@ class OpinionSubmitSerializer(serializers.Serializer):
     submitter_address = serializers.CharField(required=False, allow_blank=True, default="")
     confidential = serializers.BooleanField(required=False, default=False)
     consent = serializers.BooleanField(required=False, default=False)
+    # The citizen's consent to the public archive (feedback/archive.py); refused with `confidential`.
+    publish = serializers.BooleanField(required=False, default=False)
     activity = serializers.IntegerField(required=False, allow_null=True)
     # The honeypot: invisible on the form, left empty by people.
     website = serializers.CharField(required=False, allow_blank=True, default="")
@@ -291,3 +293,19 @@ class SuggestionSerializer(serializers.ModelSerializer):
         if obj.answered_at is not None:
             return deadlines.ON_TIME
         return deadlines.status_for(obj.due_at, self.context.get("now") or timezone.now())
+
+
+class PublicationDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "withhold"])
+    public_content = serializers.CharField(required=False, allow_blank=True, default="")
+    public_answer = serializers.CharField(required=False, allow_blank=True, default="")
+    withheld_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PublicationSerializer(serializers.Serializer):
+    publish = serializers.BooleanField()
+    publication = serializers.CharField()
+    public_content = serializers.CharField()
+    public_answer = serializers.CharField()
+    withheld_reason = serializers.CharField()
+    published_at = serializers.DateTimeField()

@@ -25,7 +25,7 @@ from deputies.images import ImageSpec, normalize_image
 from deputies.models import Deputy, Organization, Region, RegionKind
 from deputies.validators import is_valid_phone, normalize_phone
 
-from . import abuse, deadlines, routing, workflow
+from . import abuse, archive, deadlines, routing, workflow
 from .models import Channel, DeadlineKind, Opinion, OpinionPhoto
 
 CONTENT_MIN = 10
@@ -186,6 +186,7 @@ def submit_opinion(
     submitter_address: str = "",
     confidential: bool = False,
     consent: bool = False,
+    publish: bool = False,
     photos: Iterable = (),
     recorded_by=None,
     activity=None,
@@ -197,8 +198,10 @@ def submit_opinion(
 
     Addressed to a deputy (the deputy acts first, §四(一)) or to the liaison body of a street or town;
     either way the body of the place concerned is recorded as responsible, so it shows in its queue.
-    Writes the `received` event and, after commit, notifies whoever must act next.
+    Writes the `received` event and, after commit, notifies whoever must act next. `publish` is the
+    citizen's consent to the public archive (`feedback.archive`), refused with `confidential`.
     """
+    archive.check_consent(publish=bool(publish), confidential=bool(confidential))
     values = validate_submission(
         content=content,
         region=region,
@@ -252,6 +255,7 @@ def submit_opinion(
             submitter_address=values["submitter_address"],
             confidential=bool(confidential),
             consent=bool(consent),
+            publish=bool(publish),
             recorded_by=recorded_by,
             activity_id=getattr(activity, "pk", activity) or None,
             received_at=now,

@@ -15,10 +15,13 @@ urlpatterns = [
     path("qr/deputy/<int:pk>.png", views.deputy_qr_png, name="deputy_qr_png"),
     path("qr/deputy/<int:pk>/", views.deputy_qr_page, name="deputy_qr"),
     path("suggestions/", views.suggestions, name="suggestions"),
+    path("archive/", views.archive_list, name="archive"),
+    path("archive/<int:pk>/", views.archive_detail, name="archive_detail"),
     path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views.track, name="track"),
     path("queue/", views.queue, name="queue"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/contact/", views.show_contact, name="show_contact"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/publication/", views.publication, name="publication"),
 ]

@@ -22,7 +22,7 @@ from accounts import scoping
 from accounts.models import Role
 from deputies.models import Deputy, Region
 
-from . import abuse, deadlines, privacy, qrcodes, selectors, services, workflow
+from . import abuse, archive, deadlines, privacy, qrcodes, selectors, services, workflow
 from . import forms as f
 from .models import Channel, Rating
 
@@ -274,6 +274,35 @@ def suggestions(request):
     )
 
 
+ARCHIVE_PAGE_SIZE = 20
+
+
+@require_GET
+def archive_list(request):
+    """The public archive: opinions whose submitters agreed to publication and whose texts the staff
+    approved (`feedback.archive`), searchable and filtered, 20 a page, a fixed number of queries."""
+    form = f.ArchiveFilterForm(request.GET or None)
+    page = Paginator(form.filter(archive.published()), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/archive.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+    )
+
+
+@require_GET
+def archive_detail(request, pk):
+    """One published opinion with its public steps and answer; anything unpublished is a 404."""
+    opinion = archive.published_opinion(pk)
+    if opinion is None:
+        raise Http404
+    return render(
+        request, "feedback/archive_detail.html", {"opinion": opinion, "steps": archive.steps(opinion)}
+    )
+
+
 @require_GET
 def track_lookup(request):
     form = f.TrackLookupForm(request.GET or None)
@@ -385,7 +414,11 @@ def _detail_context(request, opinion, *, action_forms=None, show_contact=False):
     if action_forms:
         forms_by_action.update(action_forms)
     can_see_contact = privacy.can_see_contact(user, opinion)
+    publication_form = None
+    if opinion.publish and not opinion.confidential and archive.may_review(user, opinion):
+        publication_form = f.PublicationForm(initial=archive.suggested_texts(opinion))
     return {
+        "publication_form": publication_form,
         "opinion": opinion,
         "timeline": selectors.timeline(opinion),
         "action_forms": [(action, f.action_label(action), forms_by_action[action]) for action in allowed],
@@ -462,6 +495,38 @@ def act(request, pk, action):
     # On a phone the action forms sit far below the top of the page, where the browser lands: an
     # error summary up there names the refused action and links to its fields (and is focused).
     context["invalid_action"] = {"form": form, "label": f.action_label(action), "anchor": f"action-{action}"}
+    return render(request, "feedback/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def publication(request, pk):
+    """The staff's decision on publishing an opinion its submitter agreed to publish: approve the
+    public texts (checked for private details) or withhold it with a reason."""
+    opinion = _visible_opinion(request.user, pk)
+    if not archive.may_review(request.user, opinion):
+        raise PermissionDenied
+    form = f.PublicationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == form.APPROVE:
+                archive.approve(
+                    opinion=opinion,
+                    user=request.user,
+                    public_content=data["public_content"],
+                    public_answer=data["public_answer"],
+                )
+                messages.success(request, _("已审核通过，该意见已在“意见公开”栏目发布。"))
+            else:
+                archive.withhold(opinion=opinion, user=request.user, reason=data["withheld_reason"])
+                messages.success(request, _("已决定不予公开。"))
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            return redirect("feedback:detail", pk=opinion.pk)
+    context = _detail_context(request, opinion)
+    context["publication_form"] = form
     return render(request, "feedback/detail.html", context, status=400)
 
 

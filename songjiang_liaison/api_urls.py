@@ -8,11 +8,12 @@ from accounts import api as accounts_api
 from contacts import api as contacts_api
 from deputies import api as deputies_api
 from feedback import api as feedback_api
+from feedback import public_api as feedback_public_api
 from reports import api as reports_api
 
 router = DefaultRouter()
 extra_urls = []
-for module in (accounts_api, deputies_api, contacts_api, feedback_api, reports_api):
+for module in (accounts_api, deputies_api, contacts_api, feedback_api, feedback_public_api, reports_api):
     module.register(router)
     extra_urls += getattr(module, "urlpatterns", [])
 

@@ -33,6 +33,13 @@ def test_the_demo_has_opinions_in_every_state_with_consistent_timelines_and_is_i
 
     assert queue_for(User.objects.get(username="demo-street-staff")).exists()
     assert queue_for(User.objects.get(username="demo-deputy")).exists()
+    # The public archive has the demo's consented opinions, approved without their senders' details.
+    from feedback import archive
+
+    public = list(archive.published())
+    assert {o.tracking_code for o in public} == demo.PUBLISHED
+    for opinion in public:
+        assert opinion.submitter_name not in opinion.public_content + opinion.public_answer
 
 
 def test_without_a_registry_the_demo_opinions_are_skipped():
