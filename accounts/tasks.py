@@ -99,7 +99,11 @@ def send_notification_sms(notification_id: int) -> bool:
         if notification is None or not _may_send(notification, "sms"):
             return False
         text = f"{notification.title}：{notification.body}" if notification.body else notification.title
-        sms.send_sms(phone=notification.recipient.phone, text=text[:SMS_MAX_CHARS])
+        try:
+            sms.send_sms(phone=notification.recipient.phone, text=text[:SMS_MAX_CHARS])
+        except sms.SmsRejected as error:  # permanent: another try fails the same way
+            logger.warning("Notification %s not sent by SMS: %s", notification.pk, error)
+            return False
         notification.sms_sent_at = timezone.now()
         notification.save(update_fields=["sms_sent_at"])
     return True

@@ -286,7 +286,23 @@ QUOTA_REMINDER_GRACE_DAYS = env.int("QUOTA_REMINDER_GRACE_DAYS", default=6)
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=7)
 # A nudge to the deputy before the statutory 15-day feedback deadline (§四(二)).
 FEEDBACK_OWED_AFTER_DAYS = env.int("FEEDBACK_OWED_AFTER_DAYS", default=10)
+# Text messages (accounts/sms, docs/accounts.md): the backend, and for the cloud gateways their account,
+# signature name (签名), region and the id of each approved template.
 SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.LoggingSmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default="")
+SMS_ACCESS_KEY_ID = env.str("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env.str("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
+SMS_SDK_APP_ID = env.str("SMS_SDK_APP_ID", default="")  # Tencent Cloud only
+SMS_REGION = env.str("SMS_REGION", default="")
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+SMS_TEMPLATE_NAMES = ("notice", "login_code", "invitation", "reminder")
+SMS_TEMPLATES = {name: env.str(f"SMS_TEMPLATE_{name.upper()}", default="") for name in SMS_TEMPLATE_NAMES}
+if SMS_BACKEND == "accounts.sms.FileSmsBackend" and not SMS_FILE_PATH:
+    raise ImproperlyConfigured("SMS_BACKEND=accounts.sms.FileSmsBackend needs SMS_FILE_PATH.")
+if SMS_TIMEOUT <= 0:
+    raise ImproperlyConfigured("SMS_TIMEOUT must be a positive number of seconds.")
 
 # Demo accounts: seed_demo refuses to create them when DEBUG is off unless this is set explicitly.
 ALLOW_DEMO_ACCOUNTS = env.bool("ALLOW_DEMO_ACCOUNTS", default=DEBUG)

@@ -113,7 +113,7 @@ def test_a_failed_sms_is_retried_and_sent_exactly_once(alice):
 
 def test_the_logging_sms_backend_logs_without_the_full_number(caplog):
     caplog.set_level("INFO", logger="accounts.sms")
-    sms.LoggingSmsBackend().send(phone="13800001111", text="提醒")
+    sms.LoggingSmsBackend().send(sms.SmsMessage(phone="13800001111", text="提醒"))
     assert "****1111" in caplog.text
     assert "13800001111" not in caplog.text
 
