@@ -10,7 +10,7 @@ opened by id, is "not found". Every write is recorded by django-simple-history.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
@@ -24,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts import scoping
 from accounts.models import Role
 
-from . import services
+from . import invitations, services
 from .forms import CommitteeMemberAdminForm, OrganizationAdminForm, PersonAdminForm
 from .models import (
     Committee,
@@ -34,6 +34,7 @@ from .models import (
     ContactPoint,
     Deputy,
     DeputyGroup,
+    Invitation,
     Level,
     Organization,
     Person,
@@ -264,9 +265,26 @@ class DeputyAdmin(ScopedAdmin):
         (_("不公开信息"), {"fields": ("private_phone", "staff_notes")}),
     )
     staff_may_add = staff_may_change = True
+    actions = ("send_invitations", "resend_invitations")
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=scoping.deputies_in_jurisdiction(request.user))
+
+    def _invite(self, request, queryset, *, resend: bool):
+        try:
+            result = invitations.invite_deputies(actor=request.user, deputies=list(queryset), resend=resend)
+        except PermissionDenied:
+            self.message_user(request, _("只能邀请本机构服务的代表。"), level=messages.ERROR)
+            return
+        self.message_user(request, result.summary(), level=messages.SUCCESS)
+
+    @admin.action(description=_("邀请所选代表开通账户（跳过已邀请的）"))
+    def send_invitations(self, request, queryset):
+        self._invite(request, queryset, resend=False)
+
+    @admin.action(description=_("重新发送邀请（原链接作废）"))
+    def resend_invitations(self, request, queryset):
+        self._invite(request, queryset, resend=True)
 
     def scoped_choices(self, request, db_field):
         regions = _regions(request)
@@ -339,9 +357,21 @@ class OrganizationAdmin(ScopedAdmin):
     search_fields = ("name", "address", "phone", "email")
     list_select_related = ("region",)
     staff_may_change = True
+    actions = ("send_invitations",)
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=scoping.organizations_manageable(request.user))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not scoping.is_admin(request.user):
+            actions.pop("send_invitations", None)
+        return actions
+
+    @admin.action(description=_("邀请所选机构开通工作人员账户"))
+    def send_invitations(self, request, queryset):
+        result = invitations.invite_organizations(actor=request.user, organizations=list(queryset))
+        self.message_user(request, result.summary(), level=messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
         if _is_liaison_staff(request):
@@ -439,3 +469,34 @@ class ReceptionDutyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if db_field.name == "deputy":
             return scoping.deputies_in_jurisdiction(request.user).select_related("person", "congress")
         return None
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The record of invitations (administrators): who was invited, sent, failed, activated."""
+
+    list_display = ("__str__", "role", "state", "created_at", "sent_at", "failure", "accepted_at")
+    list_filter = ("role", "accepted_at", "failed_at")
+    search_fields = ("person__name", "organization__name")
+    list_select_related = ("person", "organization")
+    exclude = ("key",)
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "key"]
+
+    def has_module_permission(self, request):
+        return scoping.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("状态"))
+    def state(self, obj):
+        return invitations.State.LABELS[invitations.state_of(obj)]

@@ -142,3 +142,53 @@ class CommitteeMemberAdminForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error("fixed_contacts", exc)
         return cleaned
+
+
+class AcceptInvitationForm(forms.Form):
+    """Following an invitation: the person chooses a username and a password (Django's validators)."""
+
+    username = forms.RegexField(
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("登录时使用；可以用手机号码。只能包含字母、数字和 @ . + - _。"),
+        error_messages={"invalid": _("用户名只能包含字母、数字和 @ . + - _。")},
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "username"}),
+    )
+    display_name = forms.CharField(
+        label=_("您的姓名"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, for_organization: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_organization:  # a deputy's name is already in the registry
+            del self.fields["display_name"]
+        else:
+            self.fields["display_name"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("password1")
+            and cleaned.get("password2")
+            and cleaned["password1"] != cleaned["password2"]
+        ):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return cleaned
+
+
+class InvitationFilterForm(forms.Form):
+    q = forms.CharField(label=_("姓名"), required=False, max_length=50)

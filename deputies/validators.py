@@ -3,6 +3,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.phones import normalize_mobile
+
 # Mainland mobile numbers (1[3-9]xxxxxxxxx), or fixed lines with an optional area code and extension
 # as offices write them: 021-57xxxxxx, 57xxxxxx, 021-5778 1234 转 801, 12345 style hotlines.
 _MOBILE = re.compile(r"^(\+?86[- ]?)?1[3-9]\d{9}$")
@@ -15,6 +17,10 @@ def normalize_phone(value: str) -> str:
 
 
 def is_valid_phone(value: str) -> bool:
+    """A landline, a hotline, or a mobile written any way `accounts.phones.normalize_mobile` reads
+    (full-width digits, +86, spaces and dashes)."""
+    if normalize_mobile(value):
+        return True
     value = normalize_phone(value)
     return bool(_MOBILE.match(value.replace(" ", "")) or _LANDLINE.match(value) or _HOTLINE.match(value))
 

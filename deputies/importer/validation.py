@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from accounts.phones import normalize_mobile
+
 from ..models import (
     CommitteeMember,
     Congress,
@@ -146,7 +148,8 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
 
     for key in ("public_phone", "private_phone"):
         phone = values.get(key, "")
-        clean[key] = normalize_phone(phone)
+        # A mobile number is kept in its normal form (13916001234), whatever way the list wrote it.
+        clean[key] = normalize_mobile(phone) or normalize_phone(phone)
         if phone and not is_valid_phone(phone):
             column = COLUMN_BY_KEY[key]
             error(

@@ -1,0 +1,13 @@
+"""Delivery tasks of the registry: invitations and reminder texts, each sent once (deputies.invitations,
+deputies.reach)."""
+
+from celery import shared_task
+
+from accounts.tasks import DELIVERY_OPTIONS
+
+from . import invitations
+
+
+@shared_task(name="deputies.tasks.send_invitation", **DELIVERY_OPTIONS)
+def send_invitation(invitation_id: int) -> bool:
+    return invitations.deliver(invitation_id)
