@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from . import throttling
+from .phones import normalize_mobile
 
 
 class ThrottledLoginMixin:
@@ -43,3 +45,27 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """The admin's login page (/admin/login/)."""
+
+
+class SmsLoginForm(forms.Form):
+    """Sign in with a mobile number and a one-time code sent to it (accounts.sms_login)."""
+
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def clean_phone(self):
+        number = normalize_mobile(self.cleaned_data["phone"])
+        if number is None:
+            raise forms.ValidationError(_("请输入正确的手机号码（11位）。"), code="invalid_phone")
+        return number

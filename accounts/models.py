@@ -152,3 +152,24 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.kind}"
+
+
+class LoginCode(models.Model):
+    """A one-time sign-in code sent by SMS (accounts.sms_login): only its HMAC is stored; it expires,
+    counts wrong tries, and is used once."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("短信登录验证码")
+        verbose_name_plural = _("短信登录验证码")
+
+    def __str__(self):
+        return f"****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"

@@ -22,3 +22,16 @@ class MeSerializer(serializers.Serializer):
     deputies = serializers.ListField(
         child=serializers.IntegerField(), read_only=True, help_text=_("本人代表资格的编号")
     )
+
+
+class SmsCodeRequestSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=30, help_text=_("手机号码（可带 +86、空格或连字符）"))
+
+
+class SmsCodeLoginSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=30)
+    code = serializers.CharField(max_length=10, help_text=_("短信中的6位验证码"))
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)

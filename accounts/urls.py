@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/sms/", views.sms_login, name="sms_login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/<int:pk>/read/", views.mark_read, name="mark_read"),

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,9 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from accounts.forms import LoginForm
+from accounts import sms_login as codes
+from accounts import throttling
+from accounts.forms import LoginForm, SmsLoginForm
 from accounts.models import NotificationKind
 from accounts.notify import channels_for, set_preference
 
@@ -28,6 +34,42 @@ class LoginView(auth_views.LoginView):
             response.status_code = 429
             response["Retry-After"] = str(form.retry_after)
         return response
+
+
+@never_cache
+@csrf_protect
+def sms_login(request):
+    """Sign in with a mobile number and a one-time SMS code: "send" asks for a code, "login" uses it.
+    The page says the same whether or not the number belongs to an account."""
+    form = SmsLoginForm(request.POST or None)
+    status, sent = 200, False
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        address = throttling.client_address(request)
+        phone = form.cleaned_data["phone"]
+        try:
+            if request.POST.get("action") == "login":
+                user = codes.verify_code(phone=phone, code=form.cleaned_data["code"], address=address)
+                if user is not None:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    return redirect(_safe_next(request, "home"))
+                form.add_error("code", _("验证码不正确或已失效，请重新获取。"))
+                sent, status = True, 400
+            else:
+                codes.request_code(phone=phone, address=address)
+                sent = True
+        except codes.TooManyRequests as refused:
+            form.add_error(None, refused.message)
+            status = 429
+    response = render(
+        request,
+        "accounts/sms_login.html",
+        {"form": form, "sent": sent, "next": next_url, "minutes": settings.SMS_LOGIN_CODE_MINUTES},
+        status=status,
+    )
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
 
 
 @login_required

@@ -299,6 +299,25 @@ SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")
 SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
 SMS_TEMPLATE_NAMES = ("notice", "login_code", "invitation", "reminder")
 SMS_TEMPLATES = {name: env.str(f"SMS_TEMPLATE_{name.upper()}", default="") for name in SMS_TEMPLATE_NAMES}
+# Signing in with a one-time SMS code (accounts/sms_login.py).
+SMS_LOGIN_CODE_MINUTES = env.int("SMS_LOGIN_CODE_MINUTES", default=5)
+SMS_LOGIN_CODE_TRIES = env.int("SMS_LOGIN_CODE_TRIES", default=5)
+SMS_LOGIN_CODE_INTERVAL_SECONDS = env.int("SMS_LOGIN_CODE_INTERVAL_SECONDS", default=60)
+SMS_LOGIN_CODES_PER_NUMBER = env.int("SMS_LOGIN_CODES_PER_NUMBER", default=5)
+SMS_LOGIN_CODES_PER_ADDRESS = env.int("SMS_LOGIN_CODES_PER_ADDRESS", default=20)
+SMS_LOGIN_VERIFY_PER_ADDRESS = env.int("SMS_LOGIN_VERIFY_PER_ADDRESS", default=30)
+if (
+    min(
+        SMS_LOGIN_CODE_MINUTES,
+        SMS_LOGIN_CODE_TRIES,
+        SMS_LOGIN_CODE_INTERVAL_SECONDS,
+        SMS_LOGIN_CODES_PER_NUMBER,
+        SMS_LOGIN_CODES_PER_ADDRESS,
+        SMS_LOGIN_VERIFY_PER_ADDRESS,
+    )
+    < 1
+):
+    raise ImproperlyConfigured("The SMS_LOGIN_* settings must be 1 or more.")
 if SMS_BACKEND == "accounts.sms.FileSmsBackend" and not SMS_FILE_PATH:
     raise ImproperlyConfigured("SMS_BACKEND=accounts.sms.FileSmsBackend needs SMS_FILE_PATH.")
 if SMS_TIMEOUT <= 0:
