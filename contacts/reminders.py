@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -33,7 +33,9 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from accounts.models import NotificationKind, Role, User
 from accounts.notify import Message, notify_many, recipient_language
-from deputies.models import LOCAL_LIAISON_BODY_KINDS, Deputy
+from deputies import invitations
+from deputies.models import LOCAL_LIAISON_BODY_KINDS, Deputy, Invitation, Organization, OrganizationKind
+from deputies.reach import Text, fits, reach
 
 from .quotas import annotate_progress, progress_from_row
 
@@ -51,7 +53,9 @@ class Checkpoint:
 class SweepResult:
     period: str = ""
     deputies: list[int] = field(default_factory=list)  # the deputies found wanting
-    messages: int = 0  # new messages to deputies
+    messages: int = 0  # new in-app messages to deputies
+    texts: int = 0  # new SMS to deputies without an active account
+    unreachable: int = 0  # deputies with neither an account nor a mobile on file
     digests: int = 0  # new digests to liaison staff
 
     def as_dict(self) -> dict:
@@ -59,6 +63,8 @@ class SweepResult:
             "period": self.period,
             "deputies": self.deputies,
             "messages": self.messages,
+            "texts": self.texts,
+            "unreachable": self.unreachable,
             "digests": self.digests,
         }
 
@@ -124,14 +130,30 @@ def _liaison_staff_by_body() -> dict[int, list[User]]:
     return by_body
 
 
-def _jurisdictions(by_body: dict[int, list[User]]) -> dict[int, set[int]]:
+def _stand_ins() -> list[User]:
+    """Who reads the digest of a liaison body without staff accounts: the staff of the district
+    personnel and deputy work office (人事代表工作室), or, when it has none either, the portal's
+    administrators, so that no body's deputies drop out of sight."""
+    office = list(
+        User.objects.filter(
+            is_active=True, role=Role.LIAISON_STAFF, organization__kind=OrganizationKind.PERSONNEL_OFFICE
+        ).order_by("pk")
+    )
+    if office:
+        return office
+    return list(
+        User.objects.filter(is_active=True).filter(Q(role=Role.ADMIN) | Q(is_superuser=True)).order_by("pk")
+    )
+
+
+def _jurisdictions(bodies: list[Organization]) -> dict[int, set[int]]:
     """Deputy ids per liaison body, by `accounts.scoping`, in ONE query (a UNION of each body's)."""
     queries = [
-        scoping.deputies_in_jurisdiction(staff[0])
+        scoping.deputies_in_jurisdiction(User(role=Role.LIAISON_STAFF, organization=body))
         .order_by()
-        .annotate(body=Value(body_id))
+        .annotate(body=Value(body.pk))
         .values_list("pk", "body")
-        for body_id, staff in by_body.items()
+        for body in bodies
     ]
     if not queries:
         return {}
@@ -150,31 +172,74 @@ def _digests(
     url: str,
 ) -> list[Message]:
     """One digest per liaison staff member listing the wanting deputies in the body's jurisdiction.
+    A body without staff accounts: its digest goes to the stand-ins (`_stand_ins`), titled with the
+    body's name, one per body.
 
     `wanting` maps deputy id → a function giving that deputy's line in the active language.
     """
     if not wanting:
         return []
     by_body = _liaison_staff_by_body()
+    bodies = list(Organization.objects.filter(kind__in=DIGEST_BODY_KINDS).order_by("pk"))
+    stand_ins = _stand_ins() if any(body.pk not in by_body for body in bodies) else []
+    names = {body.pk: body.name for body in bodies}
     messages = []
-    for body_id, deputy_ids in _jurisdictions(by_body).items():
+    for body_id, deputy_ids in _jurisdictions(bodies).items():
         mine = [pk for pk in wanting if pk in deputy_ids]
         if not mine:
             continue
-        for user in by_body[body_id]:
+        forwarded = body_id not in by_body
+        for user in by_body.get(body_id) or stand_ins:
             with translation.override(recipient_language(user)):
                 lines = "\n".join(wanting[pk]() for pk in mine)
+                heading = title(len(mine))
+                if forwarded:
+                    heading = _("【%(body)s无工作人员账户，代转】%(title)s") % {
+                        "body": names[body_id],
+                        "title": heading,
+                    }
                 messages.append(
                     Message(
                         recipient=user,
                         kind=kind,
-                        title=title(len(mine)),
+                        title=heading[:200],
                         body=lines,
                         url=url,
                         key=f"{kind}:{period}:org:{body_id}:user:{user.pk}",
                     )
                 )
     return messages
+
+
+# --- Deputies without an account: texts --------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return invitations.base_url() + path if path else ""
+
+
+def _links(deputies: Iterable[Deputy], default: str) -> dict[int, str]:
+    """The link in each text: the deputy's open invitation (so they can open their account and see
+    their page), else `default` (their page, behind the login)."""
+    persons = {deputy.person_id for deputy in deputies}
+    open_links = {
+        invitation.person_id: invitations.invitation_url(invitation)
+        for invitation in Invitation.objects.open().filter(person_id__in=persons).order_by("pk")
+    }
+    return {deputy.pk: open_links.get(deputy.person_id, default) for deputy in deputies}
+
+
+def _texts(deputies: list[Deputy], write: Callable[[Deputy, bool], str], default_url: str) -> dict[int, Text]:
+    """SMS for the deputies without an active account, in the portal's language (Chinese): the full
+    text, or the short one when the full one would not fit in two segments."""
+    without = [d for d in deputies if d.person.user is None or not d.person.user.is_active]
+    links = _links(without, _absolute(default_url))
+    texts = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for deputy in without:
+            text = Text(write(deputy, False), links[deputy.pk])
+            texts[deputy.pk] = text if fits(text) else Text(write(deputy, True), links[deputy.pk])
+    return texts
 
 
 # --- Quota reminders (§三(六)) ---------------------------------------------------------------------
@@ -210,7 +275,7 @@ def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | No
         return missing_texts[key]
 
     url = _url("contacts:my_year")
-    messages = []
+    messages: dict[int, Message] = {}
     # Grouped by language: the fixed parts of the text are translated once per language.
     for language, group in _by_language(deputy for deputy, _progress in wanting.values()).items():
         with translation.override(language):
@@ -219,22 +284,47 @@ def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | No
             day, deadline = format_day(as_of), format_day(datetime.date(year, 12, 31))
             for deputy in group:
                 progress = wanting[deputy.pk][1]
-                messages.append(
-                    Message(
-                        recipient=deputy.person.user,
-                        kind=NotificationKind.QUOTA_REMINDER,
-                        title=title,
-                        body=body
-                        % {
-                            "day": day,
-                            "congress": deputy.congress.name,
-                            "missing": missing(deputy.pk, progress),
-                            "deadline": deadline,
-                        },
-                        url=url,
-                        key=f"{NotificationKind.QUOTA_REMINDER}:{period}:deputy:{deputy.pk}",
-                    )
+                messages[deputy.pk] = Message(
+                    recipient=deputy.person.user,
+                    kind=NotificationKind.QUOTA_REMINDER,
+                    title=title,
+                    body=body
+                    % {
+                        "day": day,
+                        "congress": deputy.congress.name,
+                        "missing": missing(deputy.pk, progress),
+                        "deadline": deadline,
+                    },
+                    url=url,
+                    key=f"{NotificationKind.QUOTA_REMINDER}:{period}:deputy:{deputy.pk}",
                 )
+
+    def text(deputy, short: bool) -> str:
+        if short:
+            return _(
+                "%(name)s代表（%(level)s）：您%(year)s年度联系群众工作进度落后，请于%(deadline)s前完成。"
+            ) % {
+                "name": deputy.person.name,
+                "level": deputy.congress.get_level_display(),
+                "year": year,
+                "deadline": format_day(datetime.date(year, 12, 31)),
+            }
+        return _("%(name)s代表（%(level)s）：截至%(day)s，您%(missing)s，请于%(deadline)s前完成。") % {
+            "name": deputy.person.name,
+            "level": deputy.congress.get_level_display(),
+            "day": format_day(as_of),
+            "missing": missing(deputy.pk, wanting[deputy.pk][1]),
+            "deadline": format_day(datetime.date(year, 12, 31)),
+        }
+
+    deputies_wanting = [deputy for deputy, _progress in wanting.values()]
+    reached = reach(
+        kind=NotificationKind.QUOTA_REMINDER,
+        period=period,
+        deputies=deputies_wanting,
+        messages=messages,
+        texts=_texts(deputies_wanting, text, url),
+    )
 
     def line(deputy, progress):
         return lambda: (
@@ -256,7 +346,9 @@ def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | No
     return SweepResult(
         period=period,
         deputies=list(wanting),
-        messages=notify_many(messages),
+        messages=reached.in_app,
+        texts=reached.texts,
+        unreachable=reached.unreachable,
         digests=notify_many(digests),
     )
 
@@ -296,26 +388,41 @@ def send_term_report_reminders(
     deputies = list(deputies)
 
     url = _url("contacts:my_year")
-    messages = []
+    messages: dict[int, Message] = {}
     for deputy in deputies:
         user = deputy.person.user
         if user is None:
             continue
         with translation.override(recipient_language(user)):
-            messages.append(
-                Message(
-                    recipient=user,
-                    kind=NotificationKind.TERM_REPORT_REMINDER,
-                    title=_("请在任期内向原选区选民报告履职情况"),
-                    body=_(
-                        "%(congress)s任期将于%(end)s届满。按规定，代表每届任期内至少向原选区选民"
-                        "报告一次履职情况，您本届尚未报告，请与联络机构商定报告时间。"
-                    )
-                    % {"congress": deputy.congress.name, "end": format_day(deputy.congress.end_date)},
-                    url=url,
-                    key=f"{NotificationKind.TERM_REPORT_REMINDER}:{period}:deputy:{deputy.pk}",
+            messages[deputy.pk] = Message(
+                recipient=user,
+                kind=NotificationKind.TERM_REPORT_REMINDER,
+                title=_("请在任期内向原选区选民报告履职情况"),
+                body=_(
+                    "%(congress)s任期将于%(end)s届满。按规定，代表每届任期内至少向原选区选民"
+                    "报告一次履职情况，您本届尚未报告，请与联络机构商定报告时间。"
                 )
+                % {"congress": deputy.congress.name, "end": format_day(deputy.congress.end_date)},
+                url=url,
+                key=f"{NotificationKind.TERM_REPORT_REMINDER}:{period}:deputy:{deputy.pk}",
             )
+
+    def text(deputy, short: bool) -> str:
+        if short:
+            return _("%(name)s代表：您本届尚未向原选区选民报告履职情况，请与联络机构商定报告时间。") % {
+                "name": deputy.person.name
+            }
+        return _(
+            "%(name)s代表：本届任期将于%(end)s届满，您尚未向原选区选民报告履职情况，请与联络机构商定报告时间。"
+        ) % {"name": deputy.person.name, "end": format_day(deputy.congress.end_date)}
+
+    reached = reach(
+        kind=NotificationKind.TERM_REPORT_REMINDER,
+        period=period,
+        deputies=deputies,
+        messages=messages,
+        texts=_texts(deputies, text, url),
+    )
 
     def line(deputy):
         return lambda: (
@@ -337,6 +444,8 @@ def send_term_report_reminders(
     return SweepResult(
         period=period,
         deputies=[deputy.pk for deputy in deputies],
-        messages=notify_many(messages),
+        messages=reached.in_app,
+        texts=reached.texts,
+        unreachable=reached.unreachable,
         digests=notify_many(digests),
     )

@@ -42,6 +42,7 @@ from accounts.models import Role, User
 from accounts.phones import normalize_mobile
 
 from .models import Deputy, Invitation, Organization, Person
+from .reach import served_by
 
 logger = logging.getLogger(__name__)
 
@@ -149,11 +150,6 @@ def invitable_deputies(
     if never_invited:
         deputies = deputies.exclude(Exists(Invitation.objects.filter(person_id=OuterRef("person_id"))))
     return deputies
-
-
-def served_by(body: Organization) -> QuerySet:
-    """The deputies a liaison body serves: the jurisdiction of its staff (`accounts.scoping`)."""
-    return scoping.deputies_in_jurisdiction(User(role=Role.LIAISON_STAFF, organization=body))
 
 
 def may_invite(actor) -> bool:

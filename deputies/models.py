@@ -645,6 +645,7 @@ class Reach(models.Model):
     channel = models.CharField(_("送达方式"), max_length=10, choices=ReachChannel.choices)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     text = models.CharField(_("短信内容"), max_length=300, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     failed_at = models.DateTimeField(_("发送失败时间"), null=True, blank=True)

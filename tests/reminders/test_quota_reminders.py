@@ -202,6 +202,8 @@ def test_no_reminders_between_checkpoints(world):
         "period": "",
         "deputies": [],
         "messages": 0,
+        "texts": 0,
+        "unreachable": 0,
         "digests": 0,
     }
     assert not Notification.objects.exists()
