@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import public_views, views
 
 app_name = "reports"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:year>/snapshot/", views.snapshot, name="snapshot"),
     path("public/", views.public_statistics, name="public"),
+    path("response-times/", public_views.response_times, name="response_times"),
+    path("response-times/data.json", public_views.response_times_json, name="response_times_json"),
+    path("response-times/<slug:table>.csv", public_views.response_times_csv, name="response_times_csv"),
     path("handling/", views.handling_report, name="handling"),
     path("funds/", views.funds, name="funds"),
     path("articles/", views.article_list, name="articles"),

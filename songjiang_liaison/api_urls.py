@@ -10,10 +10,19 @@ from deputies import api as deputies_api
 from feedback import api as feedback_api
 from feedback import public_api as feedback_public_api
 from reports import api as reports_api
+from reports import public_api as reports_public_api
 
 router = DefaultRouter()
 extra_urls = []
-for module in (accounts_api, deputies_api, contacts_api, feedback_api, feedback_public_api, reports_api):
+for module in (
+    accounts_api,
+    deputies_api,
+    contacts_api,
+    feedback_api,
+    feedback_public_api,
+    reports_api,
+    reports_public_api,
+):
     module.register(router)
     extra_urls += getattr(module, "urlpatterns", [])
 

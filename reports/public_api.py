@@ -1,0 +1,41 @@
+"""`GET /api/v1/public/response-times/?year=`: the response-time tables (`reports.response_times`)
+without a login, with the licence and the date of the figures."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import response_times as rt
+from .forms import parse_year
+
+
+class ResponseTimesView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="public_response_times",
+        summary="办理时效公开数据（无需登录）",
+        tags=["public"],
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="收到年度，默认本年")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        try:
+            year = parse_year(request.query_params.get("year"))
+        except ValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(rt.response_times(year).as_dict())
+
+
+urlpatterns = [path("public/response-times/", ResponseTimesView.as_view(), name="public-response-times")]
+
+
+def register(router):
+    """No viewsets: a plain view (`urlpatterns`)."""
