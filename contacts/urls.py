@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import DeputyActivitiesFeed
 
 app_name = "contacts"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("to-confirm/", views.confirm_queue, name="confirm_queue"),
     path("deputies/", views.overview, name="overview"),
     path("deputies/<int:deputy_id>/record/", views.record, name="record"),
+    path("deputies/<int:pk>/feed/", DeputyActivitiesFeed(), name="deputy_feed"),
     path("exemptions/new/", views.exemption_create, name="exemption_create"),
     path("years/close/", views.close_year, name="close_year"),
     path("voter-reports/", views.voter_reports, name="voter_reports"),

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
+from .feeds import ArchiveAnswersFeed, SuggestionsFeed
 
 app_name = "feedback"
 
@@ -15,7 +16,9 @@ urlpatterns = [
     path("qr/deputy/<int:pk>.png", views.deputy_qr_png, name="deputy_qr_png"),
     path("qr/deputy/<int:pk>/", views.deputy_qr_page, name="deputy_qr"),
     path("suggestions/", views.suggestions, name="suggestions"),
+    path("suggestions/feed/", SuggestionsFeed(), name="suggestions_feed"),
     path("archive/", views.archive_list, name="archive"),
+    path("archive/feed/", ArchiveAnswersFeed(), name="archive_feed"),
     path("archive/<int:pk>/", views.archive_detail, name="archive_detail"),
     path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views.track, name="track"),
