@@ -68,6 +68,22 @@ def public_state_explanation(state: str) -> str:
     return PUBLIC_STATE_EXPLANATIONS.get(state, "")
 
 
+@register.simple_tag
+def tracking_explanation(opinion) -> str:
+    """The state in plain words for this opinion (no deputy named when none handles it)."""
+    from feedback.tracking import explanation
+
+    return explanation(opinion)
+
+
+@register.simple_tag
+def tracking_next_step(opinion) -> str:
+    """The next step and its date, for the tracking page."""
+    from feedback.tracking import next_step
+
+    return next_step(opinion)
+
+
 @register.inclusion_tag("feedback/_state_badge.html")
 def state_badge(opinion):
     return {"state": opinion.state, "label": opinion.get_state_display()}
