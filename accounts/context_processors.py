@@ -21,6 +21,7 @@ NAV_ITEMS = [
     ("reports:public", _("公开数据"), None),
     ("feedback:suggestions", _("建议办理"), None),
     ("feedback:archive", _("意见公开"), None),
+    ("reports:response_times", _("办理时效"), None),
     ("reports:articles", _("履职风采"), None),
 ]
 
