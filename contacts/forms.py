@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,10 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deputies.images import ACCEPT_ATTRIBUTE
-from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup, Organization
+from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup, Level, Organization
 from feedback.models import Opinion
 from feedback.selectors import opinions_visible_to
 
+from . import quotas
 from .models import (
     MAX_PEOPLE_REACHED,
     ActivityKind,
@@ -134,6 +136,33 @@ def people_field(label, help_text=""):
     )
 
 
+def joinable_groups(mandates):
+    """The deputy groups whose activities these mandates may take part in (§三(五)): their own groups,
+    and for a district mandate the town groups of the town where it was elected."""
+    own = [m.group_id for m in mandates if m.group_id]
+    towns = [
+        m.constituency.region_id
+        for m in mandates
+        if m.congress.level == Level.DISTRICT and m.constituency_id is not None
+    ]
+    return (
+        DeputyGroup.objects.filter(Q(pk__in=own) | Q(congress__level=Level.TOWN, region_id__in=towns))
+        .select_related("congress")
+        .order_by("congress_id", "name")
+    )
+
+
+def lock_kind_flags(form) -> None:
+    """The kind decides the constituency boxes for some kinds (quotas.implied_flags): the kind's
+    select carries that table, static/js/activity-kind.js ticks and locks the boxes when it changes.
+    Without the script the service refuses a contradiction with a message on the box."""
+    implied = {kind: quotas.implied_flags(kind) for kind, _label in ActivityKind.choices}
+    form.fields["kind"].widget.attrs["data-implied-flags"] = json.dumps(
+        {kind: flags for kind, flags in implied.items() if flags}
+    )
+    form.fields["kind"].widget.attrs["data-flags-locked-text"] = gettext("由活动方式决定")
+
+
 def own_opinions(user, mandate_ids):
     """The opinions a deputy may link to an activity: those naming one of their mandates or recorded
     by them (the service re-checks this)."""
@@ -175,6 +204,13 @@ class ActivityForm(forms.Form):
     )
     is_constituency_contact = forms.BooleanField(label=_("进选区联系群众"), required=False)
     is_centralized = forms.BooleanField(label=_("集中联系选区"), required=False)
+    group = forms.ModelChoiceField(
+        label=_("代表小组活动"),
+        queryset=DeputyGroup.objects.none(),
+        required=False,
+        empty_label=_("（不是代表小组活动）"),
+        help_text=_("区人大代表参加其当选所在镇的镇人大代表小组活动时，请选择该小组（§三(五)）。"),
+    )
     people_reached = people_field(_("联系群众（人次）"))
     summary = forms.CharField(
         label=_("活动情况"),
@@ -229,8 +265,19 @@ class ActivityForm(forms.Form):
             del self.fields["photos"]
             # Optional, like the opinions' expected state: a client without it saves as before.
             self.fields["version"] = VersionField(initial=version_of(activity), required=False)
+        if activity is None:
+            groups = joinable_groups(mandates)
+            self.fields["group"].queryset = groups
+        else:
+            # The group of an activity is set when it is logged (the participants depend on it).
+            groups = DeputyGroup.objects.filter(pk=activity.group_id)
+            del self.fields["group"]
+        # A group's activity may take place in a constituency of the group's congress (§三(五)).
         self.fields["constituency"].queryset = (
-            Constituency.objects.filter(congress_id__in=congress_ids)
+            Constituency.objects.filter(
+                Q(congress_id__in=congress_ids)
+                | Q(congress_id__in=groups.values("congress_id"), region_id__in=groups.values("region_id"))
+            )
             .select_related("region")
             .order_by("congress_id", "number", "id")
         )
@@ -242,6 +289,7 @@ class ActivityForm(forms.Form):
             opinions = opinions | opinions_visible_to(user).filter(activities=activity)
         self.fields["opinions"].queryset = opinions.distinct()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        lock_kind_flags(self)
         _style(self)
 
     def clean(self):
@@ -281,6 +329,9 @@ class StaffActivityForm(ActivityForm):
         queryset=DeputyGroup.objects.none(),
         required=False,
         empty_label=_("（不按小组，逐一选择代表）"),
+        help_text=_(
+            "小组活动须在小组所在街道或镇的选区内进行；在该镇当选的区人大代表可另行勾选参加（§三(五)）。"
+        ),
     )
     deputies = DeputyChoiceField(
         label=_("参加代表"),
@@ -304,14 +355,16 @@ class StaffActivityForm(ActivityForm):
         forms.Form.__init__(self, *args, **kwargs)
         for name in ("mandate", "opinions", "is_public"):
             del self.fields[name]
-        deputies = deputies.select_related("person", "constituency__region")
+        deputies = deputies.select_related("person", "congress", "constituency__region")
         self.fields["deputies"].queryset = deputies.order_by(
             "congress_id", "constituency__region_id", "person__name"
         )
         congress_ids = deputies.values("congress_id")
-        self.fields["group"].queryset = DeputyGroup.objects.filter(
-            pk__in=deputies.values("group_id")
-        ).order_by("congress_id", "name")
+        self.fields["group"].queryset = (
+            DeputyGroup.objects.filter(pk__in=deputies.values("group_id"))
+            .select_related("congress")
+            .order_by("congress_id", "name")
+        )
         self.fields["constituency"].queryset = (
             Constituency.objects.filter(congress_id__in=congress_ids)
             .select_related("region")
@@ -324,6 +377,7 @@ class StaffActivityForm(ActivityForm):
         self.fields["is_centralized"].initial = True
         self.initial.setdefault("date", timezone.localdate())
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        lock_kind_flags(self)
         _style(self)
 
     def clean(self):

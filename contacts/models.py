@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .quotas import REMOTE_KINDS
+
 # A single activity reaching more people than this is taken for a typing error (R-ACT-1).
 MAX_PEOPLE_REACHED = 10_000
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
@@ -21,6 +23,8 @@ class ActivityKind(models.TextChoices):
     INSPECTION = "inspection", _("视察调研")
     MAILBOX = "mailbox", _("代表信箱")
     EMAIL = "email", _("电子邮件")
+    PHONE = "phone", _("电话联系")
+    ONLINE = "online", _("网络平台")
     RECEPTION = "reception", _("代表接待日")
     PETITION = "petition", _("信访")
     THEMED = "themed", _("主题活动")
@@ -64,6 +68,20 @@ class ContactActivity(models.Model):
         on_delete=models.PROTECT,
         related_name="activities",
     )
+    group = models.ForeignKey(
+        "deputies.DeputyGroup",
+        verbose_name=_("代表小组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text=_("代表小组的活动（§三(五)）：区人大代表可参加其当选所在镇的镇人大代表小组活动。"),
+    )
+    # A plan announced ahead (a date in the future allowed); it never counts until it is recorded as held.
+    planned = models.BooleanField(_("计划中的活动"), default=False, db_index=True)
+    start_time = models.TimeField(_("开始时间"), null=True, blank=True)
+    end_time = models.TimeField(_("结束时间"), null=True, blank=True)
+    title = models.CharField(_("主题"), max_length=200, blank=True)
     is_constituency_contact = models.BooleanField(_("进选区联系"), default=False)
     is_centralized = models.BooleanField(_("集中联系选区"), default=False)
     people_reached = models.PositiveIntegerField(
@@ -121,6 +139,11 @@ class ContactActivity(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(people_reached__lte=MAX_PEOPLE_REACHED), name="activity_people_reached_sane"
+            ),
+            # Mailbox, e-mail, phone and online contacts are never constituency contacts (quotas.py).
+            models.CheckConstraint(
+                condition=~Q(kind__in=REMOTE_KINDS) | Q(is_constituency_contact=False, is_centralized=False),
+                name="remote_kind_is_not_constituency_contact",
             ),
         ]
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from deputies.models import Constituency, ContactPoint, Deputy
+from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup
 from feedback.models import Opinion
 
 from .models import ActivityKind, ContactActivity, MeetingRequest, VoterReport
@@ -53,6 +53,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "place",
             "venue",
             "constituency",
+            "group",
             "is_constituency_contact",
             "is_centralized",
             "people_reached",
@@ -131,7 +132,16 @@ class ActivityInputSerializer(serializers.Serializer):
     is_constituency_contact = serializers.BooleanField(required=False, default=False)
     is_centralized = serializers.BooleanField(required=False, default=False)
     people_reached = serializers.IntegerField(required=False, default=0)
-    participants = PrimaryKeyListField(queryset=Deputy.objects.select_related("person"), required=False)
+    participants = PrimaryKeyListField(
+        queryset=Deputy.objects.select_related("person", "congress", "constituency"), required=False
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=DeputyGroup.objects.select_related("congress"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("代表小组的活动（§三(五)）：小组 id；区人大代表可参加其当选所在镇的镇人大代表小组活动。"),
+    )
     people_met = serializers.IntegerField(required=False, allow_null=True, default=None)
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from accounts.models import Role
 
-from . import selectors
+from . import quotas, selectors
 from .checks import (
     allowed_opinions,
     check_date,
@@ -87,29 +87,23 @@ def _validate_photos(photos: Sequence) -> list:
     return cleaned
 
 
-def _normalize_flags(kind: str, is_constituency_contact: bool, is_centralized: bool) -> tuple[bool, bool]:
-    """集中联系选区 is a centralized contact, and a centralized contact is a constituency contact."""
-    if kind == ActivityKind.CENTRALIZED:
-        is_centralized = True
-    if is_centralized:
-        is_constituency_contact = True
-    return bool(is_constituency_contact), bool(is_centralized)
-
-
 def _validate_activity(
     *,
     kind,
     date,
     constituency,
     is_constituency_contact: bool,
+    is_centralized: bool,
     people_reached,
     deputies: Sequence,
     people_met: Mapping[int, int],
+    group=None,
     check_closed: bool = True,
 ) -> None:
     errors: dict = {}
     if kind not in ActivityKind.values:
         errors["kind"] = _("请选择活动方式。")
+    quotas.check_kind_flags(kind, is_constituency_contact, is_centralized, errors)
     check_date(date, deputies, errors)
     if check_closed and "date" not in errors:
         check_open_year(date, errors)
@@ -118,7 +112,10 @@ def _validate_activity(
         check_people(value, "people_met", errors)
     if is_constituency_contact and constituency is None:
         errors["constituency"] = _("进选区联系活动须填写选区。")
-    if constituency is not None:
+    if group is not None:
+        # §三(五): a group's activity, in the group's area, with deputies who may take part in it.
+        quotas.check_group_activity(group, constituency, deputies, errors)
+    elif constituency is not None:
         for deputy in deputies:
             if constituency.congress_id != deputy.congress_id:
                 errors["constituency"] = _("选区必须属于%(name)s所在的同一届人民代表大会。") % {
@@ -184,6 +181,7 @@ def log_activity(
     opinions: Iterable = (),
     photos: Sequence = (),
     is_public: bool = False,
+    group=None,
 ) -> ContactActivity:
     """Log a contact activity (R-ACT-1, §三(六)(八)).
 
@@ -192,9 +190,14 @@ def log_activity(
     participant's `people_met` defaults to `people_reached`, so a joint activity credits every deputy
     once. Refused: a date in the future (Asia/Shanghai) or outside a participant's mandate, a
     negative or absurd number of people, a constituency of another congress, a photo that is not an
-    image, a date in a closed year.
+    image, a date in a closed year, a mailbox/e-mail/phone/online activity marked as a constituency
+    contact (quotas.check_kind_flags). With `group`, the activity is the deputy group's (§三(五)): in
+    the group's area, with its members or district deputies elected in the town of a town group
+    (quotas.check_group_activity); the constituency may then be of the group's congress.
     """
-    is_constituency_contact, is_centralized = _normalize_flags(kind, is_constituency_contact, is_centralized)
+    is_constituency_contact, is_centralized = quotas.normalize_flags(
+        kind, is_constituency_contact, is_centralized
+    )
     deputies = list(participants) if participants is not None else _default_participants(actor, constituency)
     _authorize_participants(actor, deputies)
     met = _people_met_map(people_met, deputies, people_reached)
@@ -203,9 +206,11 @@ def log_activity(
         date=date,
         constituency=constituency,
         is_constituency_contact=is_constituency_contact,
+        is_centralized=is_centralized,
         people_reached=people_reached,
         deputies=deputies,
         people_met=met,
+        group=group,
     )
     linked_opinions = allowed_opinions(actor, opinions, deputies)
     cleaned_photos = _validate_photos(list(photos))
@@ -216,6 +221,7 @@ def log_activity(
             kind=kind,
             date=date,
             constituency=constituency,
+            group=group,
             is_constituency_contact=is_constituency_contact,
             is_centralized=is_centralized,
             people_reached=people_reached,
@@ -263,7 +269,7 @@ def register_activity_for_group(
         raise PermissionDenied(_("只有联络机构工作人员可以统一登记活动。"))
     participants = {d.pk: d for d in (deputies or [])}
     if group is not None:
-        for member in group.members.serving(on=date).select_related("person"):
+        for member in group.members.serving(on=date).select_related("person", "congress", "constituency"):
             participants.setdefault(member.pk, member)
     return log_activity(
         actor=actor,
@@ -274,6 +280,7 @@ def register_activity_for_group(
         is_centralized=is_centralized,
         people_reached=people_reached,
         participants=list(participants.values()),
+        group=group,
         people_met=people_met,
         summary=summary,
         venue=venue,
@@ -294,7 +301,11 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
     unknown = set(changes) - set(CHANGEABLE_FIELDS) - {"opinions", "participants", "people_met"}
     if unknown:
         raise ValidationError({field: _("该项不能修改。") for field in unknown})
-    participations = list(activity.participations.select_related("deputy__person"))
+    participations = list(
+        activity.participations.select_related(
+            "deputy__person", "deputy__congress", "deputy__constituency", "activity__group__congress"
+        )
+    )
     deputies = [p.deputy for p in participations]
     if "participants" in changes:
         if not is_staff_actor(actor):
@@ -303,7 +314,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
         _authorize_participants(actor, deputies)
 
     values = {field: changes.get(field, getattr(activity, field)) for field in CHANGEABLE_FIELDS}
-    values["is_constituency_contact"], values["is_centralized"] = _normalize_flags(
+    values["is_constituency_contact"], values["is_centralized"] = quotas.normalize_flags(
         values["kind"], values["is_constituency_contact"], values["is_centralized"]
     )
     old_met = {p.deputy_id: p.people_met for p in participations}
@@ -330,9 +341,11 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
         date=values["date"],
         constituency=values["constituency"],
         is_constituency_contact=values["is_constituency_contact"],
+        is_centralized=values["is_centralized"],
         people_reached=values["people_reached"],
         deputies=deputies,
         people_met=met,
+        group=activity.group,
         check_closed=not amending,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
 register = template.Library()
@@ -35,14 +35,16 @@ def public_performance_summary(deputy):
     people met (no opinion, no submitter, no names): three queries whatever the record's size.
     """
     from contacts.models import ContactActivity, VoterReport
+    from contacts.quotas import counts_for_deputy
 
-    activities = ContactActivity.objects.filter(participations__deputy=deputy)
+    activities = ContactActivity.objects.filter(participations__deputy=deputy, planned=False)
     per_year = list(
         activities.annotate(year=ExtractYear("date"))
         .values("year")
         .annotate(
             activities=Count("pk", distinct=True),
-            constituency_contacts=Count("pk", filter=Q(is_constituency_contact=True), distinct=True),
+            # The quota's own rule (own constituency or the group's area, face to face, held).
+            constituency_contacts=Count("pk", filter=counts_for_deputy("participations__"), distinct=True),
             people=Sum("participations__people_met"),
         )
         .order_by("-year")

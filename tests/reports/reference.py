@@ -23,6 +23,30 @@ DEFAULTS = {
 }
 
 
+def counts_for(deputy: dict, p: dict) -> bool:
+    """The docstring's rule for one participation: held, face to face, and in the deputy's own
+    constituency or in the area of a deputy group the deputy takes part in (§三(五))."""
+    if p["activity__planned"] or p["activity__kind"] in ("mailbox", "email", "phone", "online"):
+        return False
+    if (
+        p["activity__constituency_id"] is not None
+        and p["activity__constituency_id"] == deputy["constituency_id"]
+    ):
+        return True
+    if (
+        p["activity__group_id"] is None
+        or p["activity__constituency__region_id"] != p["activity__group__region_id"]
+    ):
+        return False
+    member = p["activity__group_id"] == deputy["group_id"]
+    district_in_town_group = (
+        deputy["congress__level"] == "district"
+        and p["activity__group__congress__level"] == "town"
+        and deputy["constituency__region_id"] == p["activity__group__region_id"]
+    )
+    return member or district_in_town_group
+
+
 def expected_rows(year: int, *, deputy_ids=None, as_of: datetime.date | None = None) -> dict[int, dict]:
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     end = min(last, as_of) if as_of else last
@@ -37,6 +61,7 @@ def expected_rows(year: int, *, deputy_ids=None, as_of: datetime.date | None = N
             "congress__start_date",
             "start_date",
             "end_date",
+            "constituency_id",
             "constituency__region_id",
             "group_id",
         )
@@ -65,6 +90,13 @@ def expected_rows(year: int, *, deputy_ids=None, as_of: datetime.date | None = N
             "activity__is_constituency_contact",
             "activity__is_centralized",
             "activity__confirmed_at",
+            "activity__kind",
+            "activity__planned",
+            "activity__constituency_id",
+            "activity__constituency__region_id",
+            "activity__group_id",
+            "activity__group__region_id",
+            "activity__group__congress__level",
         )
     )
     opinions = list(
@@ -98,6 +130,7 @@ def expected_rows(year: int, *, deputy_ids=None, as_of: datetime.date | None = N
             if p["deputy_id"] == d["id"]
             and first <= p["activity__date"] <= end
             and p["activity__is_constituency_contact"]
+            and counts_for(d, p)
             and (not confirmed_only or p["activity__confirmed_at"] is not None)
         ]
         counted_opinions = [
