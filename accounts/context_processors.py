@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("deputies:directory", _("代表名录"), None),
     ("deputies:find_my_deputy", _("找代表"), None),
     ("deputies:offices", _("联络机构与站点"), None),
+    ("calendar:page", _("活动日历"), None),
     ("feedback:submit", _("反映意见"), None),
     ("feedback:track_lookup", _("查询办理进度"), None),
     ("contacts:my_year", _("我的履职"), {Role.DEPUTY}),

@@ -128,6 +128,27 @@ class ActivityViewSet(
         return self._render(activity)
 
     @extend_schema(
+        summary="登记计划活动的举行情况（计划转为活动记录）",
+        request=serializers.HeldInputSerializer,
+        responses={
+            200: serializers.ActivitySerializer,
+            409: OpenApiResponse(description="该计划已登记为活动记录，或 version 已过期"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def held(self, request, pk=None):
+        activity = self.get_object()
+        data = serializers.HeldInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            activity = services.record_planned_activity(
+                actor=request.user, activity=activity, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            return _refusal(exc)
+        return self._render(activity)
+
+    @extend_schema(
         summary="联络机构确认活动",
         request=serializers.ActivityConfirmSerializer,
         responses={

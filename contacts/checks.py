@@ -54,12 +54,16 @@ def check_people(value, field: str, errors: dict) -> None:
         errors[field] = _("人数不能超过%(max)d人次，请核对。") % {"max": MAX_PEOPLE_REACHED}
 
 
-def check_date(day, deputies: Sequence, errors: dict, *, field: str = "date") -> None:
+def check_date(
+    day, deputies: Sequence, errors: dict, *, field: str = "date", allow_future: bool = False
+) -> None:
+    """A date within every deputy's mandate and, unless ``allow_future`` (a planned activity), not
+    after today in Asia/Shanghai."""
     if not isinstance(day, datetime.date):
         errors[field] = _("请填写日期。")
         return
-    if day > timezone.localdate():
-        errors[field] = _("日期不能晚于今天。")
+    if day > timezone.localdate() and not allow_future:
+        errors[field] = _("日期不能晚于今天；尚未举行的活动请作为计划发布。")
         return
     for deputy in deputies:
         if day < deputy.start_date or (deputy.end_date and day > deputy.end_date):

@@ -160,6 +160,85 @@ class _Seeder:
                     summary=f"{deputy.person.name}处理代表信箱来信。",
                 )
 
+    def plans(self) -> None:
+        """Activities announced ahead on the public calendar (never counted until held): a centralized
+        contact in each of the first constituencies, at a venue of its street or town, in the coming
+        weeks; and a town deputy group's meeting joined by the district deputies elected in the town
+        (§三(五))."""
+        from deputies.models import ContactPoint, DeputyGroup, Level
+
+        venues = {}
+        for venue in ContactPoint.objects.order_by("id"):
+            venues.setdefault(venue.region_id, venue)
+            if venue.region.parent_id:
+                venues.setdefault(venue.region.parent_id, venue)
+        by_constituency = defaultdict(list)
+        for deputy in self.deputies:
+            by_constituency[deputy.constituency_id].append(deputy)
+        for index, members in enumerate(list(by_constituency.values())[:8]):
+            constituency = members[0].constituency
+            day = self.today + datetime.timedelta(days=5 + 4 * index)
+            topic = TOPICS[index % len(TOPICS)]
+            activity, created = ContactActivity.objects.get_or_create(
+                planned=True,
+                constituency=constituency,
+                title=f"{MARK}集中联系选区：听取居民关于{topic}的意见",
+                defaults={
+                    "kind": ActivityKind.CENTRALIZED,
+                    "date": day,
+                    "start_time": datetime.time(14, 30),
+                    "end_time": datetime.time(16, 0),
+                    "venue": venues.get(constituency.region_id),
+                    "is_constituency_contact": True,
+                    "is_centralized": True,
+                    "is_public": True,
+                    "organized_by": self.liaison_bodies.get(constituency.region_id),
+                },
+            )
+            self.count(ContactActivity, created)
+            if created:
+                Participation.objects.bulk_create(
+                    [Participation(activity=activity, deputy=d, people_met=0) for d in members]
+                )
+        group = (
+            DeputyGroup.objects.filter(congress__level=Level.TOWN)
+            .select_related("congress")
+            .order_by("id")
+            .first()
+        )
+        if group is None:
+            return
+        town_constituency = group.congress.constituencies.filter(region_id=group.region_id).first()
+        joining = [
+            d
+            for d in self.deputies
+            if d.group_id == group.pk
+            or (d.congress.level == Level.DISTRICT and d.constituency.region_id == group.region_id)
+        ]
+        if town_constituency is None or not joining:
+            return
+        activity, created = ContactActivity.objects.get_or_create(
+            planned=True,
+            group=group,
+            title=f"{MARK}{group.name}活动：区、镇人大代表共同听取村民意见",
+            defaults={
+                "kind": ActivityKind.GROUP,
+                "date": self.today + datetime.timedelta(days=10),
+                "start_time": datetime.time(9, 30),
+                "end_time": datetime.time(11, 30),
+                "constituency": town_constituency,
+                "venue": venues.get(group.region_id),
+                "is_constituency_contact": True,
+                "is_public": True,
+                "organized_by": self.liaison_bodies.get(group.region_id),
+            },
+        )
+        self.count(ContactActivity, created)
+        if created:
+            Participation.objects.bulk_create(
+                [Participation(activity=activity, deputy=d, people_met=0) for d in joining]
+            )
+
     def opinions(self, demo_deputy_id: int | None) -> None:
         """Opinions the deputies collected at their visits, taken in through the opinions app's intake
         (`feedback.services.submit_opinion`), so the "opinions reflected" measure has data: four for
@@ -320,6 +399,7 @@ def seed(*, today: datetime.date, stdout: TextIO | None = None) -> Counter:
     seeder.policies_and_exemptions()
     seeder.centralized_contacts(demo_deputy.pk if demo_deputy else None)
     seeder.individual_activities(demo_deputy.pk if demo_deputy else None)
+    seeder.plans()
     seeder.opinions(demo_deputy.pk if demo_deputy else None)
     seeder.voter_reports()
     seeder.research()

@@ -26,6 +26,8 @@ class ActivityFilter(django_filters.FilterSet):
             "deputy",
             "is_constituency_contact",
             "is_centralized",
+            "planned",
+            "group",
         ]
 
     def filter_deputy(self, queryset, name, value):

@@ -605,3 +605,110 @@ class CloseYearForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("year", timezone.localdate().year - 1)
         _style(self)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def as_plan(form) -> None:
+    """Turn an activity form into the form that announces an activity ahead (planned): a topic and
+    times instead of the people reached, photos and opinions (those come when it is recorded); a date
+    from today on; published on the public calendar unless unticked."""
+    for name in ("people_reached", "photos", "opinions", "summary", "is_public"):
+        form.fields.pop(name, None)
+    form.fields["title"] = forms.CharField(label=_("活动主题"), max_length=200)
+    form.fields["start_time"] = forms.TimeField(label=_("开始时间"), required=False, widget=TimeInput())
+    form.fields["end_time"] = forms.TimeField(label=_("结束时间"), required=False, widget=TimeInput())
+    form.fields["summary"] = forms.CharField(
+        label=_("活动安排"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    form.fields["is_public"] = forms.BooleanField(
+        label=_("在活动日历上向公众公布"), required=False, initial=True
+    )
+    form.fields["date"].widget.attrs.pop("max", None)
+    form.fields["date"].widget.attrs["min"] = timezone.localdate().isoformat()
+    if not form.is_bound:
+        form.initial["date"] = timezone.localdate() + datetime.timedelta(days=7)
+    _style(form)
+
+
+PLAN_MAIN_FIELDS = ("title", "kind", "date", "start_time", "end_time", "constituency", "summary")
+
+
+class PlanActivityForm(ActivityForm):
+    """A deputy announces an activity ahead (§五(三)): it shows on the public calendar and never
+    counts until it is recorded as held."""
+
+    main_fields = ("mandate", *PLAN_MAIN_FIELDS, "is_constituency_contact", "is_centralized")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        as_plan(self)
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "planned": True}
+
+
+class StaffPlanActivityForm(StaffActivityForm):
+    """A liaison body announces an activity it organizes for its deputies (a group's activity, a
+    centralized contact, a report to voters, a training)."""
+
+    main_fields = ("group", "deputies", *PLAN_MAIN_FIELDS, "is_constituency_contact", "is_centralized")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        as_plan(self)
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "planned": True, "people_reached": 0}
+
+
+class RecordPlanForm(forms.Form):
+    """The day has passed: the organiser records what happened, in one step (the plan becomes the
+    record and counts from then on)."""
+
+    people_reached = people_field(_("联系群众（人次）"))
+    summary = forms.CharField(
+        label=_("活动情况"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = MultipleImageField(label=_("活动照片"))
+    version = VersionField(required=False)
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version_of(activity)
+        if not self.is_bound:
+            self.initial["summary"] = activity.summary
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("people_reached") == 0 and not data.get("summary"):
+            self.add_error("summary", _("联系群众为 0 人次时，请简要写明活动情况。"))
+        return data
+
+
+class CalendarFilterForm(forms.Form):
+    """The public calendar's filters: a street or town, a venue."""
+
+    region = forms.ModelChoiceField(
+        label=_("街道或镇"), queryset=None, required=False, empty_label=_("（全区）")
+    )
+    venue = forms.ModelChoiceField(
+        label=_("联系站点"),
+        queryset=ContactPoint.objects.none(),
+        required=False,
+        empty_label=_("（全部站点）"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from deputies.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.streets_and_towns().order_by("kind", "id")
+        self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
+        _style(self)

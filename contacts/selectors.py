@@ -47,7 +47,7 @@ def activity_pages_visible_to(user) -> QuerySet:
 
     return (
         activities_visible_to(user)
-        .select_related("constituency", "venue", "organized_by", "created_by", "confirmed_by")
+        .select_related("constituency", "venue", "group", "organized_by", "created_by", "confirmed_by")
         .prefetch_related(
             "participations__deputy__person",
             "photos",

@@ -54,6 +54,10 @@ class ActivitySerializer(serializers.ModelSerializer):
             "venue",
             "constituency",
             "group",
+            "planned",
+            "title",
+            "start_time",
+            "end_time",
             "is_constituency_contact",
             "is_centralized",
             "people_reached",
@@ -151,6 +155,24 @@ class ActivityInputSerializer(serializers.Serializer):
     opinions = PrimaryKeyListField(queryset=Opinion.objects.all(), required=False)
     photos = serializers.ListField(child=serializers.FileField(), required=False)
     is_public = serializers.BooleanField(required=False, default=False)
+    planned = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("提前公布的活动计划：日期可以在今天之后；登记活动情况（held）之前不计入年度要求。"),
+    )
+    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    end_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class HeldInputSerializer(serializers.Serializer):
+    """`POST /api/v1/activities/{id}/held/`: the plan's day has passed; what happened."""
+
+    people_reached = serializers.IntegerField()
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    people_met = serializers.IntegerField(required=False, allow_null=True, default=None)
+    opinions = PrimaryKeyListField(queryset=Opinion.objects.all(), required=False)
+    version = serializers.DateTimeField(required=False)
 
 
 def _version_field(*, required: bool) -> serializers.DateTimeField:

@@ -57,6 +57,9 @@ MAX_PHOTOS = 9
 CHANGEABLE_FIELDS = (
     "kind",
     "date",
+    "start_time",
+    "end_time",
+    "title",
     "place",
     "venue",
     "constituency",
@@ -98,13 +101,14 @@ def _validate_activity(
     deputies: Sequence,
     people_met: Mapping[int, int],
     group=None,
+    planned: bool = False,
     check_closed: bool = True,
 ) -> None:
     errors: dict = {}
     if kind not in ActivityKind.values:
         errors["kind"] = _("请选择活动方式。")
     quotas.check_kind_flags(kind, is_constituency_contact, is_centralized, errors)
-    check_date(date, deputies, errors)
+    check_date(date, deputies, errors, allow_future=planned)
     if check_closed and "date" not in errors:
         check_open_year(date, errors)
     check_people(people_reached, "people_reached", errors)
@@ -153,6 +157,16 @@ def _authorize_participants(actor, deputies: Sequence) -> None:
         raise PermissionDenied(_("代表只能登记本人参加的活动；多位代表的活动请由联络机构登记。"))
 
 
+def _check_plan(*, planned: bool, date, start_time, end_time) -> None:
+    errors: dict = {}
+    if planned and isinstance(date, datetime.date) and date < timezone.localdate():
+        errors["date"] = _("计划的活动日期不能早于今天；已经举行的活动请直接登记。")
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = _("结束时间应晚于开始时间。")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _people_met_map(people_met, deputies: Sequence, people_reached) -> dict[int, int]:
     if people_met is None:
         return {d.pk: people_reached for d in deputies}
@@ -182,6 +196,10 @@ def log_activity(
     photos: Sequence = (),
     is_public: bool = False,
     group=None,
+    planned: bool = False,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+    title: str = "",
 ) -> ContactActivity:
     """Log a contact activity (R-ACT-1, §三(六)(八)).
 
@@ -194,6 +212,10 @@ def log_activity(
     contact (quotas.check_kind_flags). With `group`, the activity is the deputy group's (§三(五)): in
     the group's area, with its members or district deputies elected in the town of a town group
     (quotas.check_group_activity); the constituency may then be of the group's congress.
+
+    ``planned=True`` announces an activity ahead (§五(三)): its date may be in the future but not in the
+    past, and it never counts toward a quota until the organiser records it as held
+    (:func:`record_planned_activity`).
     """
     is_constituency_contact, is_centralized = quotas.normalize_flags(
         kind, is_constituency_contact, is_centralized
@@ -211,7 +233,9 @@ def log_activity(
         deputies=deputies,
         people_met=met,
         group=group,
+        planned=planned,
     )
+    _check_plan(planned=planned, date=date, start_time=start_time, end_time=end_time)
     linked_opinions = allowed_opinions(actor, opinions, deputies)
     cleaned_photos = _validate_photos(list(photos))
     staff = is_staff_actor(actor)
@@ -222,6 +246,10 @@ def log_activity(
             date=date,
             constituency=constituency,
             group=group,
+            planned=planned,
+            start_time=start_time,
+            end_time=end_time,
+            title=title,
             is_constituency_contact=is_constituency_contact,
             is_centralized=is_centralized,
             people_reached=people_reached,
@@ -261,10 +289,15 @@ def register_activity_for_group(
     place: str = "",
     opinions: Iterable = (),
     photos: Sequence = (),
+    planned: bool = False,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+    title: str = "",
+    is_public: bool = False,
 ) -> ContactActivity:
     """A liaison body registers an activity it organized for many deputies at once, e.g. a centralized
-    contact of a whole deputy group (R-ACT-5, §五(三)). Only deputies in its jurisdiction; the members
-    of `group` serving on the day are added to `deputies`."""
+    contact of a whole deputy group (R-ACT-5, §五(三)), or announces it ahead (`planned`). Only
+    deputies in its jurisdiction; the members of `group` serving on the day are added to `deputies`."""
     if not is_staff_actor(actor):
         raise PermissionDenied(_("只有联络机构工作人员可以统一登记活动。"))
     participants = {d.pk: d for d in (deputies or [])}
@@ -287,6 +320,11 @@ def register_activity_for_group(
         place=place,
         opinions=opinions,
         photos=photos,
+        planned=planned,
+        start_time=start_time,
+        end_time=end_time,
+        title=title,
+        is_public=is_public,
     )
 
 
@@ -346,6 +384,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
         deputies=deputies,
         people_met=met,
         group=activity.group,
+        planned=activity.planned,
         check_closed=not amending,
     )
 
@@ -493,6 +532,57 @@ def amend_activity(
         return Amendment.objects.create(activity=activity, reason=reason, changes=diff, made_by=actor)
 
 
+def record_planned_activity(
+    *,
+    actor,
+    activity: ContactActivity,
+    people_reached: int,
+    summary: str | None = None,
+    people_met: int | Mapping[int, int] | None = None,
+    opinions: Iterable | None = None,
+    photos: Sequence = (),
+    version: datetime.datetime | None = None,
+) -> ContactActivity:
+    """The organiser turns a plan whose day has come into the record, in one step: the people
+    reached (each participant's `people_met`), what happened, the opinions collected, photos. From
+    then on it counts like any activity (quotas.counts_for_deputy). Who: whoever may change the plan
+    (`activities_changeable_by`). Refused: a day still in the future; an activity that is no longer
+    a plan (code "conflict": someone recorded it first)."""
+    _get_changeable(actor, activity)
+    cleaned_photos = _validate_photos(list(photos))
+    with transaction.atomic():
+        activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
+        if not activity.planned:
+            raise ValidationError(_("该计划已登记为活动记录。"), code="conflict")
+        if activity.date > timezone.localdate():
+            raise ValidationError({"date": _("活动尚未举行，举行之后才能登记活动情况。")})
+        hold_year_open(activity.date)
+        _check_version(activity, version)
+        activity.planned = False
+        changes: dict = {"people_reached": people_reached}
+        if summary is not None:
+            changes["summary"] = summary
+        if people_met is not None:
+            changes["people_met"] = people_met
+        if opinions is not None:
+            changes["opinions"] = opinions
+        _apply_changes(actor, activity, changes, amending=False)
+        staff = is_staff_actor(actor)
+        now = timezone.now()
+        activity.confirmed_at = now if staff else None
+        activity.confirmed_by = actor if staff else None
+        activity.updated_at = now
+        ContactActivity.objects.filter(pk=activity.pk).update(
+            planned=False,
+            confirmed_at=activity.confirmed_at,
+            confirmed_by=activity.confirmed_by,
+            updated_at=now,
+        )
+        if cleaned_photos:
+            _store_photos(activity, cleaned_photos, touch=False)
+    return activity
+
+
 def confirm_activity(
     *, actor, activity: ContactActivity, version: datetime.datetime | None = None
 ) -> ContactActivity:
@@ -572,6 +662,7 @@ __all__ = [
     "record_attendance",
     "record_attendances",
     "record_meeting",
+    "record_planned_activity",
     "record_research_report",
     "record_voter_report",
     "register_activity_for_group",

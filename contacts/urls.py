@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 from .feeds import DeputyActivitiesFeed
 
 app_name = "contacts"
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.activity_list, name="list"),
     path("my-year/", views.my_year, name="my_year"),
     path("new/", views.activity_create, name="create"),
+    path("plan/", calendar_views.plan_create, name="plan"),
+    path("<int:pk>/held/", calendar_views.plan_held, name="held"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/amend/", views.activity_amend, name="amend"),

@@ -265,7 +265,12 @@ def activity_detail(request, pk):
             "year_closed": closed,
             "can_edit": changeable and not closed,
             "can_amend": changeable and staff,
-            "can_confirm": staff and changeable and not activity.is_confirmed and not closed,
+            "can_confirm": staff
+            and changeable
+            and not activity.is_confirmed
+            and not activity.planned
+            and not closed,
+            "can_record_held": changeable and activity.planned and activity.date <= timezone.localdate(),
         },
         section="list",
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("deputies/", include("deputies.urls")),
     path("activities/", include("contacts.urls")),
+    path("calendar/", include("contacts.calendar_urls")),
     path("opinions/", include("feedback.urls")),
     path("track/", include("feedback.track_urls")),
     path("reports/", include("reports.urls")),

@@ -68,3 +68,12 @@ def public_performance_summary(deputy):
         "voter_reports": reports,
         "public_activities": public_activities,
     }
+
+
+@register.inclusion_tag("contacts/_upcoming.html")
+def upcoming_activities(deputy):
+    """The deputy's announced activities on their public profile, with their iCalendar feed (two
+    queries: the activities and their participants)."""
+    from contacts import calendar
+
+    return {"deputy": deputy, "activities": list(calendar.upcoming(deputy=deputy)[:5])}

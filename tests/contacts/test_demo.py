@@ -25,7 +25,14 @@ def test_the_demo_is_idempotent_and_shows_compliant_and_behind_deputies(db):
         Participation.objects.count(),
         VoterReport.objects.count(),
     ) == counts
-    assert not ContactActivity.objects.filter(date__gt=TODAY).exists()
+    # Only plans lie ahead: public, never counted; one is a town group's with a district deputy (§三(五)).
+    assert not ContactActivity.objects.filter(date__gt=TODAY, planned=False).exists()
+    plans = ContactActivity.objects.filter(planned=True)
+    assert plans.exists() and not plans.filter(date__lte=TODAY).exists()
+    assert not plans.filter(is_public=False).exists()
+    assert plans.filter(
+        group__congress__level="town", participations__deputy__congress__level="district"
+    ).exists()
     assert set(MeetingRequest.objects.values_list("state", flat=True)) == {
         "requested",
         "arranged",
