@@ -15,6 +15,7 @@ NAV_ITEMS = [
     ("contacts:my_year", _("我的履职"), {Role.DEPUTY}),
     ("contacts:overview", _("代表履职"), {Role.LIAISON_STAFF, Role.ADMIN}),
     ("deputies:accounts", _("代表账户"), {Role.LIAISON_STAFF, Role.ADMIN}),
+    ("contacts:committee", _("联系代表"), {Role.COMMITTEE_MEMBER}),
     ("feedback:queue", _("工作队列"), {Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.ADMIN}),
     ("reports:compliance", _("履职报表"), {Role.LIAISON_STAFF, Role.COMMITTEE_MEMBER, Role.ADMIN}),
     ("reports:handling", _("办理统计"), {Role.LIAISON_STAFF, Role.ADMIN}),

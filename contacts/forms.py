@@ -14,7 +14,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deputies.images import ACCEPT_ATTRIBUTE
-from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup, Level, Organization
+from deputies.models import (
+    CommitteeMember,
+    Constituency,
+    ContactPoint,
+    Deputy,
+    DeputyGroup,
+    Level,
+    Organization,
+)
 from feedback.models import Opinion
 from feedback.selectors import opinions_visible_to
 
@@ -711,4 +719,51 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.streets_and_towns().order_by("kind", "id")
         self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
+        _style(self)
+
+
+class CommitteeContactForm(forms.Form):
+    """A Standing Committee member (or a special committee's member) records a contact with
+    deputies (§三(三)): the deputies offered are the seat's fixed contacts (Standing Committee) or
+    the deputies of related fields the committee keeps contact with."""
+
+    member = forms.ModelChoiceField(label=_("以哪个职务"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("联系方式"))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    subject = forms.CharField(label=_("主题"), max_length=200)
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("联系的代表"), queryset=Deputy.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    views_heard = forms.CharField(
+        label=_("听取的代表意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, seats, **kwargs):
+        from .models import CommitteeContactKind
+
+        super().__init__(*args, **kwargs)
+        seats = list(seats)
+        self.fields["member"].queryset = CommitteeMember.objects.filter(
+            pk__in=[s.pk for s in seats]
+        ).select_related("committee", "person")
+        self.fields["member"].label_from_instance = lambda m: (
+            f"{m.committee.name} · {m.title or m.person.name}"
+        )
+        if len(seats) <= 1:
+            self.fields["member"].widget = forms.HiddenInput()
+        if seats and not self.is_bound:
+            self.initial.setdefault("member", seats[0].pk)
+        self.fields["kind"].choices = CommitteeContactKind.choices
+        self.fields["deputies"].queryset = (
+            Deputy.objects.filter(Q(committee_contacts__in=seats) | Q(field_committees__members__in=seats))
+            .distinct()
+            .select_related("person", "constituency__region")
+            .order_by("person__name")
+        )
+        self.fields["deputies"].label_from_instance = lambda d: (
+            f"{d.person.name}（{d.constituency.region.name}）" if d.constituency_id else d.person.name
+        )
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         _style(self)

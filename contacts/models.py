@@ -546,3 +546,54 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"{self.activity_id}: {self.reason}"
+
+
+class CommitteeContactKind(models.TextChoices):
+    """How the Standing Committee's members and committees keep contact with deputies (§三(三))."""
+
+    FORUM = "forum", _("座谈会")
+    MEETING = "meeting", _("约见")
+    VISIT = "visit", _("走访")
+    TALK = "talk", _("谈心谈话")
+    SUPERVISION = "supervision", _("邀请参加监督工作")
+    DECISION = "decision", _("邀请参加重大事项决定工作")
+    RESEARCH = "research", _("邀请参加调研")
+
+
+class CommitteeContact(models.Model):
+    """The Standing Committee's side of the contact (§三(三)): a member meets, visits or talks with their
+    fixed-contact deputies and hears their views, or a special or working committee invites deputies of
+    related fields into supervision, major decisions or research. Not a constituency contact: it never
+    counts toward a deputy's quota; it shows in the member's yearly record and the deputy's record."""
+
+    committee = models.ForeignKey(
+        "deputies.Committee", verbose_name=_("委员会"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    member = models.ForeignKey(
+        "deputies.CommitteeMember",
+        verbose_name=_("常委会组成人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        help_text=_("常委会组成人员本人联系代表时填写；专门委员会、工作委员会邀请代表时可空。"),
+    )
+    kind = models.CharField(_("联系方式"), max_length=20, choices=CommitteeContactKind.choices)
+    date = models.DateField(_("日期"), db_index=True)
+    deputies = models.ManyToManyField(
+        "deputies.Deputy", verbose_name=_("联系的代表"), related_name="committee_contact_records"
+    )
+    subject = models.CharField(_("主题"), max_length=200)
+    views_heard = models.TextField(_("听取的代表意见建议"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("常委会联系代表记录")
+        verbose_name_plural = _("常委会联系代表记录")
+
+    def __str__(self):
+        return f"{self.date} {self.subject}"

@@ -298,3 +298,90 @@ def decline_meeting(*, actor, request: MeetingRequest, reason: str) -> MeetingRe
         decline_reason=reason.strip(),
         arranged_by=actor,
     )
+
+
+# --- The Standing Committee's contacts with deputies (§三(三)) -----------------------------------
+
+
+def committee_seats_of(actor):
+    """The committee seats the actor holds (a Standing Committee member may also sit on a special
+    committee)."""
+    from deputies.models import CommitteeMember
+
+    if not actor.is_authenticated:
+        return CommitteeMember.objects.none()
+    return CommitteeMember.objects.filter(person__user=actor).select_related("committee")
+
+
+def record_committee_contact(
+    *,
+    actor,
+    kind: str,
+    date: datetime.date,
+    subject: str,
+    deputies: Sequence,
+    views_heard: str = "",
+    member=None,
+    committee=None,
+):
+    """Record a contact of the Standing Committee's side with deputies (§三(三)).
+
+    - ``member`` (a seat): the member themself (or the district-wide liaison body, an administrator)
+      records meetings, visits, talks or invitations with deputies. A Standing Committee member's
+      deputies must be among their 3–5 fixed-contact deputies.
+    - ``committee`` without a member: a special or working committee invites deputies of its congress
+      into supervision, major decisions or research; recorded by one of its members or the
+      district-wide liaison body.
+    Never counts toward a deputy's constituency-contact quota."""
+    from deputies.models import CommitteeKind
+
+    from .models import CommitteeContact, CommitteeContactKind
+
+    if member is not None:
+        committee = member.committee
+    if committee is None:
+        raise ValidationError({"member": _("请选择常委会组成人员或委员会。")})
+    own_seats = {seat.pk: seat for seat in committee_seats_of(actor)}
+    acting_for_self = (member is not None and member.pk in own_seats) or (
+        member is None and any(seat.committee_id == committee.pk for seat in own_seats.values())
+    )
+    if not (acting_for_self or scoping.is_district_wide(actor)):
+        raise PermissionDenied(_("只能登记本人（或本委员会）联系代表的情况。"))
+    deputies = list(deputies)
+    errors: dict = {}
+    if kind not in CommitteeContactKind.values:
+        errors["kind"] = _("请选择联系方式。")
+    if not (subject or "").strip():
+        errors["subject"] = _("请填写主题。")
+    if not deputies:
+        errors["deputies"] = _("请选择联系的代表。")
+    if isinstance(date, datetime.date):
+        if date > timezone.localdate():
+            errors["date"] = _("日期不能晚于今天。")
+    else:
+        errors["date"] = _("请填写日期。")
+    if member is not None and committee.kind == CommitteeKind.STANDING:
+        fixed = set(member.fixed_contacts.values_list("pk", flat=True))
+        outside = [d for d in deputies if d.pk not in fixed]
+        if outside:
+            errors["deputies"] = _("%(name)s不是您固定联系的代表（§三(三)）。") % {
+                "name": outside[0].person.name
+            }
+    else:
+        outside = [d for d in deputies if d.congress_id != committee.congress_id]
+        if outside:
+            errors["deputies"] = _("%(name)s不是本级人大代表。") % {"name": outside[0].person.name}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = CommitteeContact.objects.create(
+            committee=committee,
+            member=member,
+            kind=kind,
+            date=date,
+            subject=subject.strip(),
+            views_heard=views_heard,
+            created_by=actor,
+        )
+        contact.deputies.set(deputies)
+    return contact

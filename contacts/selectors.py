@@ -170,3 +170,74 @@ def training_attendance_of_deputy(deputy) -> QuerySet:
         .select_related("session__plan")
         .order_by("-session__date")
     )
+
+
+def committee_contacts_of_deputy(deputy) -> QuerySet:
+    """The Standing Committee's contacts with this deputy (§三(三)), for the deputy's record."""
+    from .models import CommitteeContact
+
+    return (
+        CommitteeContact.objects.filter(deputies=deputy)
+        .select_related("committee", "member__person")
+        .order_by("-date", "-id")
+    )
+
+
+def committee_contacts_of_seats(seats, year: int) -> QuerySet:
+    from .models import CommitteeContact
+
+    return (
+        CommitteeContact.objects.filter(member__in=seats, date__year=year)
+        .select_related("committee", "member__person")
+        .prefetch_related("deputies__person")
+        .order_by("-date", "-id")
+    )
+
+
+def committee_member_rows(year: int, *, members=None) -> list[dict]:
+    """The members' page of the compliance report (§三(三)): each Standing Committee member, their
+    3–5 fixed-contact deputies with the contacts of the year with each, and the year's total. Three
+    queries however many members: the members, their deputies, the counts per (member, deputy)."""
+    from django.db.models import Count, Prefetch
+
+    from deputies.models import CommitteeKind, CommitteeMember, Deputy
+
+    from .models import CommitteeContact
+
+    if members is None:
+        members = CommitteeMember.objects.filter(committee__kind=CommitteeKind.STANDING)
+    members = list(
+        members.select_related("person", "committee")
+        .prefetch_related(
+            Prefetch(
+                "fixed_contacts", queryset=Deputy.objects.select_related("person").order_by("person__name")
+            )
+        )
+        .annotate(
+            year_contacts=Count("contacts", filter=Q(contacts__date__year=year), distinct=True),
+        )
+        .order_by("committee_id", "person__name", "pk")
+    )
+    pairs = {
+        (row["committeecontact__member_id"], row["deputy_id"]): row["n"]
+        for row in CommitteeContact.deputies.through.objects.filter(
+            committeecontact__member__in=[m.pk for m in members], committeecontact__date__year=year
+        )
+        .values("committeecontact__member_id", "deputy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    rows = []
+    for member in members:
+        deputies = [
+            {"deputy": d, "contacts": pairs.get((member.pk, d.pk), 0)} for d in member.fixed_contacts.all()
+        ]
+        rows.append(
+            {
+                "member": member,
+                "deputies": deputies,
+                "contacts": member.year_contacts,
+                "deputies_without_contact": sum(1 for d in deputies if not d["contacts"]),
+            }
+        )
+    return rows

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, committee_views, views
 from .feeds import DeputyActivitiesFeed
 
 app_name = "contacts"
@@ -12,6 +12,8 @@ urlpatterns = [
     path("my-year/", views.my_year, name="my_year"),
     path("new/", views.activity_create, name="create"),
     path("plan/", calendar_views.plan_create, name="plan"),
+    path("committee/", committee_views.committee_contacts, name="committee"),
+    path("committee/new/", committee_views.committee_contact_create, name="committee_create"),
     path("<int:pk>/held/", calendar_views.plan_held, name="held"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),

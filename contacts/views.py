@@ -543,6 +543,7 @@ def record(request, deputy_id):
             "research_reports": list(deputy.research_reports.order_by("-date")),
             "trainings": list(selectors.training_attendance_of_deputy(deputy)),
             "meetings": list(deputy.meeting_requests.select_related("organ")),
+            "committee_contacts": list(selectors.committee_contacts_of_deputy(deputy)),
             "exemptions": list(deputy.quota_exemptions.all()),
             "is_own": deputy.person.user_id == request.user.pk,
         },

@@ -1,6 +1,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from contacts.committee_views import committee_report
+
 from . import public_views, views
 
 app_name = "reports"
@@ -9,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:public", permanent=False), name="index"),
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:year>/snapshot/", views.snapshot, name="snapshot"),
+    path("compliance/members/", committee_report, name="committee_members"),
     path("public/", views.public_statistics, name="public"),
     path("response-times/", public_views.response_times, name="response_times"),
     path("response-times/data.json", public_views.response_times_json, name="response_times_json"),
