@@ -31,6 +31,7 @@ from .models import (
     MAX_PEOPLE_REACHED,
     ActivityKind,
     AttendanceStatus,
+    ContactPurpose,
     ReportForm,
     ResearchKind,
     TrainingPlan,
@@ -220,6 +221,12 @@ class ActivityForm(forms.Form):
         help_text=_("区人大代表参加其当选所在镇的镇人大代表小组活动时，请选择该小组（§三(五)）。"),
     )
     people_reached = people_field(_("联系群众（人次）"))
+    purposes = forms.MultipleChoiceField(
+        label=_("联系内容（§二，可多选）"),
+        choices=ContactPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     summary = forms.CharField(
         label=_("活动情况"),
         max_length=5000,

@@ -32,6 +32,16 @@ class ActivityKind(models.TextChoices):
     CENTRALIZED = "centralized", _("集中联系选区")
 
 
+class ContactPurpose(models.TextChoices):
+    """What a contact is for (§二, 代表联系人民群众的主要内容); several may apply to one activity."""
+
+    POLICY = "policy", _("宣传党的路线、方针、政策，传达有关会议精神")
+    LAW = "law", _("宣传宪法、法律、法规和人大决议、决定，了解贯彻落实情况")
+    ORGANS = "organs", _("听取和反映对国家机关及其工作人员的意见建议，了解热点难点问题")
+    CONSULTATION = "consultation", _("就人大及其常委会监督、重大事项决定等征求意见建议")
+    OWN_WORK = "own_work", _("听取选民对代表履职的意见，回答选民的询问")
+
+
 class ContactActivityQuerySet(models.QuerySet):
     def in_year(self, year: int):
         # `date` is a calendar date in Asia/Shanghai, so the year is simply its year.
@@ -82,6 +92,9 @@ class ContactActivity(models.Model):
     start_time = models.TimeField(_("开始时间"), null=True, blank=True)
     end_time = models.TimeField(_("结束时间"), null=True, blank=True)
     title = models.CharField(_("主题"), max_length=200, blank=True)
+    purposes = models.JSONField(
+        _("联系内容"), default=list, blank=True, help_text=_("§二：本次联系的主要内容，可多选。")
+    )
     is_constituency_contact = models.BooleanField(_("进选区联系"), default=False)
     is_centralized = models.BooleanField(_("集中联系选区"), default=False)
     people_reached = models.PositiveIntegerField(
@@ -153,6 +166,10 @@ class ContactActivity(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def purpose_labels(self) -> list[str]:
+        labels = dict(ContactPurpose.choices)
+        return [labels[p] for p in self.purposes or () if p in labels]
 
 
 class Participation(models.Model):

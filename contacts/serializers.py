@@ -11,7 +11,7 @@ from rest_framework import serializers
 from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup
 from feedback.models import Opinion
 
-from .models import ActivityKind, ContactActivity, MeetingRequest, VoterReport
+from .models import ActivityKind, ContactActivity, ContactPurpose, MeetingRequest, VoterReport
 
 
 class ParticipationSerializer(serializers.Serializer):
@@ -55,6 +55,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "constituency",
             "group",
             "planned",
+            "purposes",
             "title",
             "start_time",
             "end_time",
@@ -155,6 +156,12 @@ class ActivityInputSerializer(serializers.Serializer):
     opinions = PrimaryKeyListField(queryset=Opinion.objects.all(), required=False)
     photos = serializers.ListField(child=serializers.FileField(), required=False)
     is_public = serializers.BooleanField(required=False, default=False)
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ContactPurpose.choices),
+        required=False,
+        default=list,
+        help_text=_("§二 联系内容，可多选：policy、law、organs、consultation、own_work。"),
+    )
     planned = serializers.BooleanField(
         required=False,
         default=False,

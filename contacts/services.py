@@ -36,6 +36,7 @@ from .models import (
     Amendment,
     ClosedYear,
     ContactActivity,
+    ContactPurpose,
     Participation,
     QuotaExemption,
 )
@@ -57,6 +58,7 @@ MAX_PHOTOS = 9
 # The activity fields a change (PATCH or amendment) may touch.
 CHANGEABLE_FIELDS = (
     "kind",
+    "purposes",
     "date",
     "start_time",
     "end_time",
@@ -103,12 +105,14 @@ def _validate_activity(
     people_met: Mapping[int, int],
     group=None,
     planned: bool = False,
+    purposes: Sequence = (),
     check_closed: bool = True,
 ) -> None:
     errors: dict = {}
     if kind not in ActivityKind.values:
         errors["kind"] = _("请选择活动方式。")
     quotas.check_kind_flags(kind, is_constituency_contact, is_centralized, errors)
+    _check_purposes(purposes, errors)
     check_date(date, deputies, errors, allow_future=planned)
     if check_closed and "date" not in errors:
         check_open_year(date, errors)
@@ -158,6 +162,17 @@ def _authorize_participants(actor, deputies: Sequence) -> None:
         raise PermissionDenied(_("代表只能登记本人参加的活动；多位代表的活动请由联络机构登记。"))
 
 
+def _check_purposes(purposes, errors: dict) -> None:
+    """§二: the purposes of a contact, several of the regulation's five (or none)."""
+    if not isinstance(purposes, list | tuple) or any(p not in ContactPurpose.values for p in purposes):
+        errors["purposes"] = _("请从列出的联系内容中选择。")
+
+
+def _purposes(purposes) -> list[str]:
+    """Stored in the order of the regulation, each once."""
+    return [p for p in ContactPurpose.values if p in set(purposes or ())]
+
+
 def _check_plan(*, planned: bool, date, start_time, end_time) -> None:
     errors: dict = {}
     if planned and isinstance(date, datetime.date) and date < timezone.localdate():
@@ -201,6 +216,7 @@ def log_activity(
     start_time: datetime.time | None = None,
     end_time: datetime.time | None = None,
     title: str = "",
+    purposes: Sequence = (),
 ) -> ContactActivity:
     """Log a contact activity (R-ACT-1, §三(六)(八)).
 
@@ -235,6 +251,7 @@ def log_activity(
         people_met=met,
         group=group,
         planned=planned,
+        purposes=purposes,
     )
     _check_plan(planned=planned, date=date, start_time=start_time, end_time=end_time)
     linked_opinions = allowed_opinions(actor, opinions, deputies)
@@ -251,6 +268,7 @@ def log_activity(
             start_time=start_time,
             end_time=end_time,
             title=title,
+            purposes=_purposes(purposes),
             is_constituency_contact=is_constituency_contact,
             is_centralized=is_centralized,
             people_reached=people_reached,
@@ -295,6 +313,7 @@ def register_activity_for_group(
     end_time: datetime.time | None = None,
     title: str = "",
     is_public: bool = False,
+    purposes: Sequence = (),
 ) -> ContactActivity:
     """A liaison body registers an activity it organized for many deputies at once, e.g. a centralized
     contact of a whole deputy group (R-ACT-5, §五(三)), or announces it ahead (`planned`). Only
@@ -326,6 +345,7 @@ def register_activity_for_group(
         end_time=end_time,
         title=title,
         is_public=is_public,
+        purposes=purposes,
     )
 
 
@@ -386,8 +406,10 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
         people_met=met,
         group=activity.group,
         planned=activity.planned,
+        purposes=values["purposes"],
         check_closed=not amending,
     )
+    values["purposes"] = _purposes(values["purposes"])
 
     diff = {}
     for field in CHANGEABLE_FIELDS:
@@ -451,7 +473,7 @@ def _check_version(activity: ContactActivity, version: datetime.datetime | None)
 
 
 def _as_text(value):
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | int | str | list):
         return value
     if isinstance(value, datetime.date):
         return value.isoformat()

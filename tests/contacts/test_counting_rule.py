@@ -435,3 +435,63 @@ def test_staff_of_the_town_office_see_the_district_deputy_elected_in_the_town(to
 
     assert sijing_world["district_deputy"] in scoping.deputies_in_jurisdiction(town_staff)
     assert town_staff.organization.kind == OrganizationKind.TOWN_OFFICE
+
+
+# --- The purposes of a contact (§二) ---------------------------------------------------------------
+
+
+def test_an_activity_records_its_purposes_several_may_apply(login, deputy):
+    client = login(deputy.person.user)
+
+    response = client.post(
+        "/api/v1/activities/",
+        visit(deputy, purposes=["own_work", "organs"]),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    # Stored once each, in the regulation's order.
+    assert response.json()["purposes"] == ["organs", "own_work"]
+    page = client.get(f"/activities/{response.json()['id']}/").content.decode()
+    assert "听取选民对代表履职的意见，回答选民的询问" in page
+
+
+def test_an_unknown_purpose_is_refused(login, deputy):
+    client = login(deputy.person.user)
+
+    response = client.post(
+        "/api/v1/activities/", visit(deputy, purposes=["gossip"]), content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "purposes" in response.json()
+    assert ContactActivity.objects.count() == 0
+
+
+def test_the_form_records_purposes_and_a_change_keeps_them_in_the_amendment_as_a_list(
+    login, deputy, street_staff
+):
+    client = login(deputy.person.user)
+    client.post(
+        "/activities/new/",
+        {
+            "mandate": deputy.pk,
+            "kind": "forum",
+            "date": "2026-06-01",
+            "constituency": deputy.constituency_id,
+            "is_constituency_contact": "on",
+            "people_reached": "8",
+            "purposes": ["law", "policy"],
+        },
+    )
+    activity = ContactActivity.objects.get()
+    assert activity.purposes == ["policy", "law"]
+
+    amendment = services.amend_activity(
+        actor=street_staff,
+        activity=activity,
+        reason="补充联系内容",
+        purposes=["policy", "law", "consultation"],
+    )
+
+    assert amendment.changes["purposes"] == [["policy", "law"], ["policy", "law", "consultation"]]
