@@ -101,9 +101,10 @@ def activities_of_deputy(deputy, *, year: int | None = None) -> QuerySet:
 
 
 def public_activities_of_deputy(deputy) -> QuerySet:
-    """What the public profile shows: activities marked public, without opinions or submitters."""
+    """What the public profile shows: held activities marked public, without opinions or submitters
+    (plans announced ahead are on the calendar, contacts/calendar.py)."""
     return (
-        ContactActivity.objects.filter(participations__deputy=deputy, is_public=True)
+        ContactActivity.objects.filter(participations__deputy=deputy, is_public=True, planned=False)
         .select_related("constituency", "venue")
         .order_by("-date", "-id")
     )
