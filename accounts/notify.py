@@ -3,8 +3,9 @@
 Exactly once: a message that carries a `key` (one recipient, kind and period, e.g.
 ``quota:2026-04-01:deputy:17``) is inserted against the unique `Notification.key` column, so a
 second attempt — a task run twice, concurrently, or retried — is a no-op in the database itself, not
-a check-then-insert. E-mail and SMS are sent by tasks enqueued after commit; those tasks lock the row
-and stamp it, so a retried delivery never sends twice.
+a check-then-insert. E-mail and SMS are sent by tasks put in the outbox (`ops.outbox`, in the same
+transaction: a Redis outage delays them, never loses them); those tasks claim each send in the
+database (`ops.claims`) and stamp the row, so a retried or redelivered delivery never sends twice.
 
 Channels follow the recipient's `NotificationPreference` for the kind (defaults: in-app and e-mail
 on, SMS off). With in-app off the row is still written — it is the delivery record — but born read and
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind, NotificationPreference
+from ops.outbox import enqueue_many
 
 
 @dataclass(frozen=True)
@@ -160,14 +162,7 @@ def notify_many(messages: Iterable[Message]) -> int:
 def _deliver_after_commit(items) -> None:
     email_ids = [pk for pk, user, ch in items if ch.email and user.email]
     sms_ids = [pk for pk, user, ch in items if ch.sms and user.phone]
-    if email_ids or sms_ids:
-        transaction.on_commit(lambda: _enqueue(email_ids, sms_ids))
-
-
-def _enqueue(email_ids: list[int], sms_ids: list[int]) -> None:
-    from accounts.tasks import send_notification_email, send_notification_sms
-
-    for pk in email_ids:
-        send_notification_email.delay(pk)
-    for pk in sms_ids:
-        send_notification_sms.delay(pk)
+    if email_ids:
+        enqueue_many("accounts.tasks.send_notification_email", [(pk,) for pk in email_ids])
+    if sms_ids:
+        enqueue_many("accounts.tasks.send_notification_sms", [(pk,) for pk in sms_ids])

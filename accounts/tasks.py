@@ -1,8 +1,10 @@
 """Delivery tasks: e-mail and SMS for one notification each.
 
-Each task locks the notification row, sends, and stamps it in the same transaction, so a retry or a
-second copy of the task finds the stamp and sends nothing. A failure (OSError: SMTP and gateway
-errors) is retried with exponential backoff; the row stays unstamped until a send succeeds.
+At most once: each send is claimed in the database first (`ops.claims.deliver_once`, key
+``notification:<id>:email`` or ``:sms``), committed before the message leaves, then the row is stamped.
+A retry, a second copy of the task, or the task redelivered after its worker was killed mid-send
+finds the claim (or the stamp) and sends nothing. A failure (OSError: SMTP and gateway errors) gives
+the claim back and is retried with exponential backoff; the row stays unstamped until a send succeeds.
 
 A retry may come hours after the notification was written, so each send re-checks the recipient at
 that moment: a deactivated user, a channel the user has since turned off for that kind, or a removed
@@ -15,12 +17,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
 from accounts import sms
 from accounts.models import Notification
 from accounts.notify import channels_for
+from ops.claims import deliver_once
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +40,9 @@ SWEEP_OPTIONS = {
 DELIVERY_OPTIONS = {
     "autoretry_for": (OSError,),
     "retry_backoff": 30,
-    "retry_backoff_max": 60 * 60,
+    # Below the broker's visibility timeout (settings.CELERY_VISIBILITY_TIMEOUT): a retry waiting
+    # longer on a worker would be redelivered to another one meanwhile.
+    "retry_backoff_max": 15 * 60,
     "retry_jitter": True,
     "retry_kwargs": {"max_retries": 8},
     "acks_late": True,
@@ -63,49 +68,54 @@ def _may_send(notification: Notification, channel: str) -> bool:
     return False
 
 
+def _pending(notification_id: int, stamp: str) -> Notification | None:
+    return (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id, **{f"{stamp}__isnull": True})
+        .first()
+    )
+
+
 @shared_task(name="accounts.tasks.send_notification_email", **DELIVERY_OPTIONS)
 def send_notification_email(notification_id: int) -> bool:
-    """E-mail one notification once: the row is locked and stamped, so a retry never sends twice."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None or not _may_send(notification, "email"):
-            return False
+    """E-mail one notification at most once (claimed, then sent, then stamped)."""
+    notification = _pending(notification_id, "emailed_at")
+    if notification is None or not _may_send(notification, "email"):
+        return False
+
+    def send():
         send_mail(
             subject=notification.title,
             message=f"{notification.body}\n\n{notification.url}".strip(),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.recipient.email],
         )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+
+    if not deliver_once(f"notification:{notification.pk}:email", send):
+        return False
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
 
 
 @shared_task(name="accounts.tasks.send_notification_sms", **DELIVERY_OPTIONS)
 def send_notification_sms(notification_id: int) -> bool:
-    """Text one notification once (title and the start of the body), locked and stamped."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, sms_sent_at__isnull=True)
-            .first()
-        )
-        if notification is None or not _may_send(notification, "sms"):
-            return False
-        text = f"{notification.title}：{notification.body}" if notification.body else notification.title
-        try:
-            sms.send_sms(phone=notification.recipient.phone, text=text[:SMS_MAX_CHARS])
-        except sms.SmsRejected as error:  # permanent: another try fails the same way
-            logger.warning("Notification %s not sent by SMS: %s", notification.pk, error)
-            return False
-        notification.sms_sent_at = timezone.now()
-        notification.save(update_fields=["sms_sent_at"])
+    """Text one notification at most once (title and the start of the body): claimed, sent, stamped."""
+    notification = _pending(notification_id, "sms_sent_at")
+    if notification is None or not _may_send(notification, "sms"):
+        return False
+    text = f"{notification.title}：{notification.body}" if notification.body else notification.title
+
+    def send():
+        sms.send_sms(phone=notification.recipient.phone, text=text[:SMS_MAX_CHARS])
+
+    try:
+        sent = deliver_once(f"notification:{notification.pk}:sms", send)
+    except sms.SmsRejected as error:  # permanent: another try fails the same way (claim given back)
+        logger.warning("Notification %s not sent by SMS: %s", notification.pk, error)
+        return False
+    if not sent:
+        return False
+    Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return True
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scoping
 from accounts.models import Role
+from ops.outbox import enqueue
 
 from . import quotas, selectors
 from .checks import (
@@ -644,11 +645,10 @@ def close_year(*, actor, year: int) -> ClosedYear:
         # stored as submitted holds them; later writes see the year closed (checks.hold_year_open).
         close_year_lock(year)
         closed, created = ClosedYear.objects.get_or_create(year=year, defaults={"closed_by": actor})
-    if created:
-        # The year's compliance report is stored as submitted (reports app), after the close commits.
-        from reports.tasks import snapshot_closed_year
-
-        transaction.on_commit(lambda: snapshot_closed_year.delay(year, closed.pk))
+        if created:
+            # The year's compliance report is stored as submitted (reports app), after the close
+            # commits; the outbox keeps the task if Redis is down.
+            enqueue("reports.tasks.snapshot_closed_year", year, closed.pk)
     return closed
 
 

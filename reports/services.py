@@ -18,6 +18,7 @@ from accounts import scoping
 from accounts.models import Role
 from contacts import quotas
 from deputies.images import ImageSpec, normalize_image
+from ops.outbox import enqueue
 
 from . import exports
 from .models import (
@@ -49,12 +50,12 @@ def request_export(*, user, year: int, filters: ReportFilters, fmt: str) -> Expo
         raise PermissionDenied(_("您没有查看履职报表的权限。"))
     if fmt not in exports.FORMATS:
         raise ValueError(fmt)
-    export = Export.objects.create(
-        format=fmt, year=year, params=dataclasses.asdict(filters), requested_by=user
-    )
-    from .tasks import build_export
-
-    transaction.on_commit(lambda: build_export.delay(export.pk))
+    with transaction.atomic():
+        export = Export.objects.create(
+            format=fmt, year=year, params=dataclasses.asdict(filters), requested_by=user
+        )
+        # Sent after commit; kept in the outbox for the beat sweep if Redis is down.
+        enqueue("reports.tasks.build_export", export.pk)
     return export
 
 

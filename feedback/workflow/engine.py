@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from ops.outbox import enqueue
 
 from ..models import Opinion, OpinionEvent
 from .steps import RECEIVED_NOTE, clean_data, effect_of, lock_related
@@ -94,9 +95,8 @@ def record_intake(*, opinion: Opinion, actor, internal_note: str = "", notify: b
 
 
 def _notify_after_commit(event_id: int) -> None:
-    from ..tasks import notify_opinion_event
-
-    transaction.on_commit(lambda: notify_opinion_event.delay(event_id))
+    # In the outbox, with the event: sent after commit, or by the beat sweep if Redis is down.
+    enqueue("feedback.tasks.notify_opinion_event", event_id)
 
 
 # --- Invariants (used by tests and by the admin's consistency check) -------------------------------
