@@ -50,3 +50,18 @@ class DeliveryClaim(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Heartbeat(models.Model):
+    """When a background part last showed it was alive (`ops.health`): "worker" is stamped each time a
+    worker runs the beat's outbox sweep."""
+
+    name = models.CharField(_("名称"), max_length=50, primary_key=True)
+    seen_at = models.DateTimeField(_("最近一次"))
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self):
+        return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
