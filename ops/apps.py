@@ -5,3 +5,6 @@ class OpsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ops"
     verbose_name = "运行保障"
+
+    def ready(self):
+        from ops import signals  # noqa: F401 - connects the failed-task report

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,10 +150,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The portal serves /media/ itself (ops/media.py): public images to anyone with safe headers, the
+# signed-in prefixes to signed-in users only, nothing else. SERVE_MEDIA=false when S3 or nginx does.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+MEDIA_PUBLIC_PREFIXES = ["deputies/photos/", "organizations/qr/", "activities/photos/", "reports/articles/"]
+MEDIA_SIGNED_IN_PREFIXES = ["opinions/photos/", "contacts/voter_reports/", "contacts/research/"]
 # Background exports (the compliance report) are private: kept outside MEDIA_ROOT, which is served to
 # everyone, and read only through the owner-checked download view. Empty: "private/exports" beside
 # MEDIA_ROOT (reports.models.exports_root).
@@ -350,12 +356,31 @@ if SMS_TIMEOUT <= 0:
 # Demo accounts: seed_demo refuses to create them when DEBUG is off unless this is set explicitly.
 ALLOW_DEMO_ACCOUNTS = env.bool("ALLOW_DEMO_ACCOUNTS", default=DEBUG)
 
+# Logs: one JSON object per line in production (LOG_FORMAT=json, the default when DEBUG is off), with
+# the request id; phone numbers masked (ops/logs.py). Celery's worker keeps this configuration.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if (DEBUG or TESTING) else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "ops.logs.RedactFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per request from ops.logs.RequestLogMiddleware replaces Django's own request warnings.
+    "loggers": {"ops.request": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Who is e-mailed about a task that failed after its last retry (ops/signals.py): addresses, commas.
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
