@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install worker beat messages bench clean
+.PHONY: run test lint format migrations-check install worker beat messages bench clean prod-check backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,22 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A songjiang_liaison beat --loglevel=$${LOG_LEVEL:-info} \
 		--scheduler django_celery_beat.schedulers:DatabaseScheduler --pidfile=
+
+# The production path on this checkout (docs/deployment.md): DEBUG=false, migrate, collectstatic,
+# gunicorn + a Celery worker + one beat, probed as every demo persona, then stopped. SQLite in a
+# scratch folder unless DATABASE_URL is set (give it a scratch database); a private redis-server
+# unless REDIS_URL is set.
+prod-check: $(STAMP)
+	$(BIN)/python deploy/prodcheck.py
+
+# One file under backups/ (database + media), its path printed last; restore replaces both and checks
+# every table's row count (docs/deployment.md, "Backups"). Asks first only on a terminal.
+backup: $(STAMP)
+	@$(BIN)/python manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/songjiang-….tar.gz" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
