@@ -337,7 +337,7 @@ def deliver(invitation_id: int) -> bool:
     a failure worth retrying (`sms.SmsError`, an OSError) propagates for the task to retry."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("person", "organization")
             .filter(pk=invitation_id, sent_at__isnull=True, failed_at__isnull=True)
             .first()
