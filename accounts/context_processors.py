@@ -24,6 +24,11 @@ NAV_ITEMS = [
     ("feedback:suggestions", _("建议办理"), None),
     ("feedback:archive", _("意见公开"), None),
     ("reports:response_times", _("办理时效"), None),
+    (
+        "feedback:suggestion_work",
+        _("议案建议工作"),
+        {Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.COMMITTEE_MEMBER, Role.ADMIN},
+    ),
     ("reports:articles", _("履职风采"), None),
 ]
 

@@ -14,6 +14,7 @@ from .models import (
     OpinionEvent,
     OpinionPhoto,
     Suggestion,
+    SuggestionEvent,
 )
 
 
@@ -109,14 +110,50 @@ class OpinionAdmin(admin.ModelAdmin):
         return False
 
 
+class SuggestionEventInline(admin.TabularInline):
+    model = SuggestionEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "from_state", "to_state", "actor", "data"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "deputy", "state", "assigned_at", "due_at", "answered_at", "is_public"]
-    list_filter = ["kind", "state", "difficult", "is_public"]
+    """Read and correct the wording; the state, dates and units change only through the workflow
+    (feedback/suggestions/workflow.py), which keeps the timeline."""
+
+    list_display = ["title", "kind", "deputy", "state", "lead_unit", "due_at", "answered_at", "is_public"]
+    list_filter = ["kind", "state", "difficult", "is_key", "is_public"]
     search_fields = ["title", "content"]
     raw_id_fields = ["deputy", "opinion"]
-    filter_horizontal = ["handling_units"]
-    list_select_related = ["deputy__person", "deputy__congress"]
+    list_select_related = ["deputy__person", "deputy__congress", "lead_unit"]
+    readonly_fields = [
+        "state",
+        "office",
+        "lead_unit",
+        "handling_units",
+        "source_opinions",
+        "submitted_at",
+        "assigned_at",
+        "due_at",
+        "reply_due_at",
+        "co_units_due_at",
+        "first_replied_at",
+        "answered_at",
+        "reply_category",
+        "promised_date",
+        "rating",
+        "rated_at",
+        "rehandle_count",
+        "closed_at",
+        "is_key",
+        "supervisor",
+    ]
+    inlines = [SuggestionEventInline]
 
 
 @admin.register(Holiday)

@@ -6,7 +6,7 @@
 - `GET /opinions/actions/`: the workflow table (sources, targets, data each action takes);
 - `POST /opinions/{id}/{action}/` → 403 refused / 404 invisible / 409 lost race / 400 invalid data;
 - `GET /opinions/track/{code}/` and `POST /opinions/track/{code}/rate/` for the citizen;
-- `GET /suggestions/`, `GET /suggestions/{id}/`.
+- suggestions: `feedback/suggestions/api.py`.
 
 Responses escape `<`, `>` and `&` inside JSON strings (`\\u003c` …): a consumer that pastes a value
 into HTML by mistake still cannot run a script a citizen typed in; parsed values stay verbatim.
@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 from songjiang_liaison.api import StandardPagination
 
 from . import abuse, archive, selectors, serializers, services, workflow
-from .filters import OpinionFilter, SuggestionFilter
+from .filters import OpinionFilter
 from .models import Channel
 
 ACTION_PATTERN = "|".join(workflow.STAFF_ACTIONS)
@@ -337,30 +337,6 @@ class RateView(APIView):
         return Response(serializers.PublicOpinionSerializer(opinion).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="代表议案、建议列表", tags=["suggestions"]),
-    retrieve=extend_schema(summary="代表议案、建议", tags=["suggestions"]),
-)
-class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Motions, suggestions and review opinions with their statutory due dates (§四(三)); handling
-    results are public."""
-
-    permission_classes = [permissions.AllowAny]
-    pagination_class = StandardPagination
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = SuggestionFilter
-    serializer_class = serializers.SuggestionSerializer
-    renderer_classes = RENDERERS
-
-    def get_queryset(self):
-        return selectors.suggestions_visible_to(self.request.user)
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
-
 urlpatterns = [
     path("opinions/track/<str:code>/", TrackView.as_view(), name="opinion-track"),
     path("opinions/track/<str:code>/rate/", RateView.as_view(), name="opinion-track-rate"),
@@ -369,5 +345,7 @@ urlpatterns = [
 
 def register(router):
     """Add this app's viewsets to the v1 router."""
+    from .suggestions import api as suggestions_api
+
     router.register("opinions", OpinionViewSet, basename="opinion")
-    router.register("suggestions", SuggestionViewSet, basename="suggestion")
+    suggestions_api.register(router)

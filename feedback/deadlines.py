@@ -9,7 +9,10 @@ Monday–Friday and administrators are told once that the year needs entering.
 - routing: within 5 working days of receipt (`ROUTE_WORKING_DAYS`);
 - reply: per level, `settings.OPINION_REPLY_PERIODS` (amount and unit: working_days, days, months);
 - feedback to the citizen: within 15 days of the reply (`FEEDBACK_DAYS`);
-- suggestions: 3 months from assignment, 6 for wide-ranging or difficult ones (§四(三)).
+- suggestions (§四(三), feedback/suggestions/): assigned within 5 working days of submission; answered
+  3 calendar months from assignment, 6 for wide-ranging or difficult ones; co-units report to the lead
+  unit within 1 month; an approved extension never goes past 6 months from assignment; a suggestion
+  the deputy is dissatisfied with is handled again within 1 month.
 
 Due dates are stored (`Opinion.due_at`, `Assignment.due_at`, `Suggestion.due_at`, all indexed) as the
 end of the due day in Asia/Shanghai; `overdue_items(now)` is the sweep the reminder task calls.
@@ -29,6 +32,11 @@ ROUTE_WORKING_DAYS = 5
 FEEDBACK_DAYS = 15
 SUGGESTION_MONTHS = 3
 DIFFICULT_SUGGESTION_MONTHS = 6
+SUGGESTION_ASSIGNMENT_WORKING_DAYS = 5
+CO_UNIT_MONTHS = 1
+REHANDLE_MONTHS = 1
+# No reply date, extensions included, goes past this many months from the assignment.
+MAX_SUGGESTION_MONTHS = 6
 # Past the due date by more than this many days: "long overdue".
 LONG_OVERDUE_DAYS = 30
 
@@ -156,6 +164,45 @@ def suggestion_due(assigned_at: datetime.datetime, *, difficult: bool) -> dateti
     return end_of_day(add_months(local_day(assigned_at), months))
 
 
+def suggestion_assignment_due(submitted_at: datetime.datetime, cal: WorkCalendar) -> datetime.datetime:
+    """A submitted suggestion is assigned to its handling units within 5 working days."""
+    return end_of_day(add_working_days(local_day(submitted_at), SUGGESTION_ASSIGNMENT_WORKING_DAYS, cal))
+
+
+def co_units_due(assigned_at: datetime.datetime) -> datetime.datetime:
+    """Co-units report their part to the lead unit within 1 month of the assignment."""
+    return end_of_day(add_months(local_day(assigned_at), CO_UNIT_MONTHS))
+
+
+def rehandle_due(rated_at: datetime.datetime) -> datetime.datetime:
+    """A suggestion the deputy is dissatisfied with is answered again within 1 month."""
+    return end_of_day(add_months(local_day(rated_at), REHANDLE_MONTHS))
+
+
+def latest_suggestion_due(assigned_at: datetime.datetime) -> datetime.datetime:
+    """The latest reply date any extension may reach: 6 months from the assignment."""
+    return end_of_day(add_months(local_day(assigned_at), MAX_SUGGESTION_MONTHS))
+
+
+def extended_suggestion_due(
+    *, assigned_at: datetime.datetime, current_due: datetime.datetime, months: int
+) -> datetime.datetime:
+    """The reply date moved `months` calendar months later; ValueError when that passes the 6-month
+    limit counted from the assignment (or `months` is not positive)."""
+    if months < 1:
+        raise ValueError("an extension is at least one month")
+    new_due = end_of_day(add_months(local_day(current_due), months))
+    if new_due > latest_suggestion_due(assigned_at):
+        raise ValueError("an extension never goes past 6 months from the assignment")
+    return new_due
+
+
+def on_time(done_at: datetime.datetime, due_at: datetime.datetime | None) -> bool:
+    """Done on or before the due day (Asia/Shanghai): a reply at 23:59 of the due day is on time,
+    one at 00:00 of the next day is late."""
+    return due_at is None or local_day(done_at) <= local_day(due_at)
+
+
 def status_for(due_at: datetime.datetime | None, now: datetime.datetime) -> str:
     if due_at is None or now <= due_at:
         return ON_TIME
@@ -238,6 +285,13 @@ def reply_due_for(assigned_at: datetime.datetime, level: str) -> datetime.dateti
     return due
 
 
+def suggestion_assignment_due_for(submitted_at: datetime.datetime) -> datetime.datetime:
+    cal = calendar_for(submitted_at)
+    due = suggestion_assignment_due(submitted_at, cal)
+    warn_missing_years(cal)
+    return due
+
+
 # --- The sweep ----------------------------------------------------------------------------------
 
 
@@ -254,7 +308,8 @@ class OverdueItem:
 def overdue_items(now: datetime.datetime | None = None) -> Iterator[OverdueItem]:
     """Everything overdue at `now`, from the stored, indexed due dates. Issue 5's reminder task
     iterates this and notifies whoever must act (use a notification key per item and day)."""
-    from .models import Assignment, Opinion, Suggestion, SuggestionState
+    from .models import Assignment, Opinion, Suggestion
+    from .suggestions.models import HANDLING_STATES, SuggestionState
 
     now = now or timezone.now()
     for opinion in Opinion.objects.open().overdue(now).with_related().order_by("due_at", "id"):
@@ -268,7 +323,7 @@ def overdue_items(now: datetime.datetime | None = None) -> Iterator[OverdueItem]
     for assignment in assignments:
         yield OverdueItem("assignment", assignment, assignment.due_at, status_for(assignment.due_at, now))
     suggestions = (
-        Suggestion.objects.filter(state=SuggestionState.ASSIGNED, due_at__lt=now)
+        Suggestion.objects.filter(state__in=(SuggestionState.SUBMITTED, *HANDLING_STATES), due_at__lt=now)
         .select_related("deputy", "deputy__person")
         .order_by("due_at", "id")
     )

@@ -146,7 +146,9 @@ SCENARIOS = [
         190,
         "建议全区统筹规划老旧小区加装电梯，简化审批流程，加大补贴力度。",
         "城市建设",
-        (V, ("route", {"level": "district", "kind": "suggestion"}), ("assign", {"units": "district"})),
+        # Routed to district level: the deputy submits the draft it left, the office assigns it
+        # (and so the opinion) to a district unit.
+        (V, ("route", {"level": "district", "kind": "suggestion"}), ("suggestion", {"units": "district"})),
     ),
     Scenario(
         "DEMO2026A14",
@@ -256,6 +258,24 @@ class _Seeder:
         if reviewer is not None:
             archive.approve(opinion=opinion, user=reviewer, **archive.suggested_texts(opinion))
 
+    def submit_and_assign(self, opinion: Opinion, unit: Organization, now: datetime.datetime) -> None:
+        """The draft that routing left the district deputy, submitted and assigned (§四(三))."""
+        from .suggestions import permissions as suggestion_permissions
+        from .suggestions import workflow as suggestion_workflow
+
+        suggestion = opinion.source_of_suggestions.filter(state="draft").first()
+        if suggestion is None:
+            return
+        system = suggestion_permissions.SuggestionActor(
+            user=None, role=Role.ADMIN, is_admin=True, deputy_ids=frozenset({suggestion.deputy_id})
+        )
+        suggestion = suggestion_workflow.apply_action(
+            suggestion=suggestion, action="submit", actor=system, now=now
+        )
+        suggestion_workflow.apply_action(
+            suggestion=suggestion, action="assign", actor=system, data={"lead_unit": unit.pk}, now=now
+        )
+
     def run(self, scenario: Scenario) -> None:
         if Opinion.objects.filter(tracking_code=scenario.code).exists():
             return
@@ -295,6 +315,13 @@ class _Seeder:
                 # The steps share the time between receipt and (nearly) today.
                 step_at = self.moment(scenario.days_ago * (1 - index / (count + 1)))
                 data = dict(data)
+                if action == "suggestion":
+                    unit = self.unit_for(area, data["units"])
+                    if unit is None:
+                        break
+                    self.submit_and_assign(opinion, unit, step_at)
+                    opinion.refresh_from_db()
+                    continue
                 if action == "assign":
                     unit = self.unit_for(area, data["units"])
                     if unit is None:

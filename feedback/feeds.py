@@ -4,14 +4,13 @@ public pages show: never a submitter's name, phone or address, nor anything unpu
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from . import archive, selectors
+from . import archive
 from .forms import ArchiveFilterForm
 
 FEED_ITEMS = 50
@@ -71,8 +70,9 @@ class SuggestionsFeed(Feed):
         return reverse("feedback:suggestions")
 
     def items(self):
-        public = selectors.suggestions_visible_to(AnonymousUser())
-        return public.order_by("-submitted_at", "-pk")[:FEED_ITEMS]
+        from .suggestions.selectors import public_suggestions
+
+        return public_suggestions()[:FEED_ITEMS]
 
     def item_title(self, suggestion):
         return f"{suggestion.get_kind_display()} · {suggestion.title}"

@@ -34,10 +34,33 @@ class OpinionFilter(django_filters.FilterSet):
 
 
 class SuggestionFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=SuggestionKind.choices)
-    state = django_filters.ChoiceFilter(choices=SuggestionState.choices)
-    deputy = django_filters.NumberFilter(field_name="deputy_id")
+    """`?q=` (title, content, answer), `kind`, `state`, `year` (of submission), `unit` (lead or
+    co-unit), `deputy`; the filtering itself is `suggestions.selectors.filter_suggestions`."""
+
+    q = django_filters.CharFilter(method="filter_all")
+    kind = django_filters.ChoiceFilter(choices=SuggestionKind.choices, method="filter_all")
+    state = django_filters.ChoiceFilter(choices=SuggestionState.choices, method="filter_all")
+    year = django_filters.NumberFilter(method="filter_all")
+    unit = django_filters.NumberFilter(method="filter_all")
+    deputy = django_filters.NumberFilter(method="filter_all")
 
     class Meta:
         model = Suggestion
-        fields = ["kind", "state", "deputy"]
+        fields = ["q", "kind", "state", "year", "unit", "deputy"]
+
+    def filter_all(self, queryset, name, value):
+        return queryset  # all filters apply together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        from .suggestions.selectors import filter_suggestions
+
+        data = self.form.cleaned_data
+        return filter_suggestions(
+            queryset,
+            q=data.get("q") or "",
+            kind=data.get("kind") or "",
+            state=data.get("state") or "",
+            year=int(data["year"]) if data.get("year") else None,
+            unit=int(data["unit"]) if data.get("unit") else None,
+            deputy=int(data["deputy"]) if data.get("deputy") else None,
+        )

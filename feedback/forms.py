@@ -337,18 +337,39 @@ class SuggestionFilterForm(BootstrapMixin, forms.Form):
         label=_("类型"), required=False, choices=[("", _("全部类型")), *SuggestionKind.choices]
     )
     state = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *SuggestionState.choices]
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部状态")), *[c for c in SuggestionState.choices if c[0] != SuggestionState.DRAFT]],
     )
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), required=False, queryset=None, empty_label=_("全部承办单位")
+    )
+    deputy = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
+        from deputies.models import Organization
+
         super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Organization.objects.handling_units().order_by("name")
         self._style_widgets()
 
     def filter(self, suggestions):
         """The suggestions narrowed to the valid filters (invalid ones are ignored, with their error)."""
+        from .suggestions.selectors import filter_suggestions
+
         if not self.is_valid():
             return suggestions
+        data = self.cleaned_data
+        return filter_suggestions(
+            suggestions,
+            q=data["q"],
+            kind=data["kind"],
+            state=data["state"],
+            year=data["year"],
+            unit=data["unit"],
+            deputy=data["deputy"],
+        )
         data = self.cleaned_data
         if data["q"].strip():
             text = data["q"].strip()

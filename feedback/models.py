@@ -368,61 +368,6 @@ class Assignment(models.Model):
         return f"{self.opinion_id} → {self.organization_id}"
 
 
-class SuggestionKind(models.TextChoices):
-    """§四(一)3: how a district deputy raises a district-level matter."""
-
-    MOTION = "motion", _("议案")
-    SUGGESTION = "suggestion", _("建议、批评和意见")
-    REVIEW = "review", _("审议意见")
-
-
-class SuggestionState(models.TextChoices):
-    SUBMITTED = "submitted", _("已提出")
-    ASSIGNED = "assigned", _("办理中")
-    ANSWERED = "answered", _("已答复")
-
-
-class Suggestion(models.Model):
-    """A motion, suggestion or review opinion raised by a district deputy, answered within the
-    statutory period: 3 months from assignment, 6 for difficult ones (§四(三), R-OP-5)."""
-
-    kind = models.CharField(_("类型"), max_length=20, choices=SuggestionKind.choices)
-    title = models.CharField(_("标题"), max_length=200)
-    content = models.TextField(_("内容"), blank=True)
-    deputy = models.ForeignKey(
-        "deputies.Deputy", verbose_name=_("提出代表"), on_delete=models.PROTECT, related_name="suggestions"
-    )
-    opinion = models.ForeignKey(
-        Opinion,
-        verbose_name=_("来源社情民意"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="suggestions",
-    )
-    handling_units = models.ManyToManyField(
-        "deputies.Organization", verbose_name=_("承办单位"), blank=True, related_name="suggestions"
-    )
-    difficult = models.BooleanField(_("涉及面广、办理难度大"), default=False)
-    state = models.CharField(
-        _("状态"), max_length=20, choices=SuggestionState.choices, default=SuggestionState.SUBMITTED
-    )
-    submitted_at = models.DateTimeField(_("提出时间"))
-    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
-    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
-    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    answer = models.TextField(_("办理答复"), blank=True)
-    is_public = models.BooleanField(_("公开办理结果"), default=True)
-
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
-        verbose_name = _("代表议案建议")
-        verbose_name_plural = _("代表议案建议")
-
-    def __str__(self):
-        return self.title
-
-
 class ContactView(models.Model):
     """Audit row: one user saw one submitter's contact details (个人信息保护法)."""
 
@@ -470,3 +415,22 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+# Motions and suggestions (代表建议) live in their own package; re-exported here so that
+# `feedback.models.Suggestion` keeps working and Django finds the models with the app's.
+from .suggestions.models import (  # noqa: E402, F401
+    ConsultMethod,
+    ReplyCategory,
+    Suggestion,
+    SuggestionAttachment,
+    SuggestionConsultation,
+    SuggestionCoSigner,
+    SuggestionEvent,
+    SuggestionExtension,
+    SuggestionKind,
+    SuggestionRating,
+    SuggestionReply,
+    SuggestionState,
+    UnitRole,
+)

@@ -154,22 +154,34 @@ def assignment_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> 
 
 @deadline_source("suggestion")
 def suggestion_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> Iterable[DeadlineItem]:
-    """Suggestions raised directly (not from an opinion, whose assignments are reported above),
-    answered within 3 or 6 months of assignment (§四(三))."""
+    """Suggestions (§四(三)): a submitted one is the assigning office's to assign within 5 working
+    days; one being handled is its lead unit's (3 or 6 months, a promised date, or re-handling within
+    a month). The supervising leader of a key suggestion hears of it too."""
+    from .suggestions.models import HANDLING_STATES
+    from .suggestions.notifications import suggestion_url
+
     suggestions = (
-        Suggestion.objects.filter(state=SuggestionState.ASSIGNED, opinion__isnull=True, due_at__lte=horizon)
-        .select_related("deputy__constituency__region__parent")
-        .prefetch_related("handling_units")
+        Suggestion.objects.filter(
+            state__in=(SuggestionState.SUBMITTED, *HANDLING_STATES), due_at__lte=horizon
+        )
+        .select_related("deputy__constituency__region__parent", "supervisor")
         .order_by("due_at", "pk")
     )
     for suggestion in suggestions:
         region = suggestion.deputy.constituency.region if suggestion.deputy.constituency_id else None
+        if suggestion.state == SuggestionState.SUBMITTED:
+            orgs = (suggestion.office_id,) if suggestion.office_id else ()
+        else:
+            orgs = (suggestion.lead_unit_id,) if suggestion.lead_unit_id else ()
+        supervisor = suggestion.supervisor
         yield DeadlineItem(
             source="suggestion",
             pk=suggestion.pk,
             due_at=suggestion.due_at,
             label=lambda s=suggestion: _("代表建议《%(title)s》") % {"title": s.title},
-            responsible_orgs=tuple(unit.pk for unit in suggestion.handling_units.all()),
+            url=suggestion_url(suggestion),
+            responsible_orgs=orgs,
+            responsible_users=(supervisor,) if supervisor is not None and supervisor.is_active else (),
             region=region,
         )
 

@@ -11,7 +11,7 @@ from accounts import scoping
 from accounts.models import Role
 
 from . import deadlines
-from .models import FINAL_STATES, Assignment, Opinion, OpinionEvent, Suggestion
+from .models import FINAL_STATES, Assignment, Opinion, OpinionEvent
 
 
 def opinions_visible_to(user) -> QuerySet[Opinion]:
@@ -131,21 +131,3 @@ def timeline(opinion: Opinion) -> list[OpinionEvent]:
 
 def deadline_status(opinion: Opinion, now: datetime.datetime | None = None) -> str:
     return deadlines.deadline_status(opinion, now)
-
-
-def suggestions_visible_to(user) -> QuerySet[Suggestion]:
-    """Suggestions are published with their handling results (§四(三)): the public sees the public
-    ones; staff and deputies as for the opinions behind them, plus their own."""
-    suggestions = Suggestion.objects.select_related("deputy", "deputy__person", "deputy__congress")
-    suggestions = suggestions.prefetch_related("handling_units")
-    if scoping.is_anonymous(user):
-        return suggestions.filter(is_public=True)
-    if scoping.is_district_wide(user):
-        return suggestions
-    deputy_ids = scoping.own_deputy_ids(user)
-    condition = Q(is_public=True) | Q(deputy_id__in=deputy_ids)
-    condition |= Q(opinion__in=opinions_visible_to(user))
-    org = scoping.staff_organization(user)
-    if org is not None:
-        condition |= Q(handling_units=org)
-    return suggestions.filter(condition).distinct()

@@ -253,27 +253,6 @@ def deputy_qr_page(request, pk):
 # --- public tracking -----------------------------------------------------------------------------------
 
 
-SUGGESTIONS_PAGE_SIZE = 20
-
-
-@require_GET
-def suggestions(request):
-    """The deputies' motions and suggestions and what became of them, published on the website
-    (§四(三), R-OP-5): the public sees those marked public; staff and deputies also those they handle."""
-    form = f.SuggestionFilterForm(request.GET or None)
-    found = form.filter(selectors.suggestions_visible_to(request.user))
-    page = Paginator(found.order_by("-submitted_at", "-pk"), SUGGESTIONS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "feedback/suggestions.html",
-        {"form": form, "page": page, "query_string": query.urlencode(), "now": timezone.now()},
-    )
-
-
 ARCHIVE_PAGE_SIZE = 20
 
 
@@ -341,12 +320,15 @@ def track(request, code):
             return redirect("feedback:track", code=opinion.tracking_code)
         opinion = selectors.opinion_for_tracking(code)
     timeline = selectors.public_timeline(opinion)
+    from .suggestions.selectors import source_suggestions_of
+
     return render(
         request,
         "feedback/track.html",
         {
             "opinion": opinion,
             "timeline": timeline,
+            "suggestions": source_suggestions_of(opinion),
             "can_rate": services.can_rate(opinion),
             "rating_choices": Rating.choices,
             "rating_error": rating_error,

@@ -391,3 +391,12 @@ if TESTING:
 OPINION_RETENTION_MONTHS = env.int("OPINION_RETENTION_MONTHS", default=24)
 OPINION_LONG_OVERDUE_DAYS = env.int("OPINION_LONG_OVERDUE_DAYS", default=30)
 OPINION_BLOCK_LINKS = env.bool("OPINION_BLOCK_LINKS", default=True)
+
+# Motions (议案): how many confirmed co-signers a deputy's motion needs, by congress level
+# (feedback/suggestions/, §四(一)3).
+SUGGESTION_MOTION_CO_SIGNERS = {
+    "district": env.int("SUGGESTION_MOTION_CO_SIGNERS_DISTRICT", default=10),
+    "town": env.int("SUGGESTION_MOTION_CO_SIGNERS_TOWN", default=5),
+}
+# Suggestion attachments: size limit of one file, in megabytes.
+SUGGESTION_ATTACHMENT_MAX_MB = env.int("SUGGESTION_ATTACHMENT_MAX_MB", default=10)

@@ -97,3 +97,25 @@ def deadline_badge(status):
         return {"css": "", "label": ""}
     css, label = DEADLINE_BADGES[key]
     return {"css": css, "label": label}
+
+
+PROFILE_SUGGESTIONS = 10
+
+
+@register.inclusion_tag("feedback/suggestions/_profile.html")
+def deputy_suggestions(deputy):
+    """A deputy's published motions and suggestions on their public profile (§四(三)): the latest
+    ones with their state and lead unit, and a link to all of them (one query)."""
+    from feedback.models import Suggestion
+
+    latest = list(
+        Suggestion.objects.published()
+        .filter(deputy=deputy)
+        .select_related("lead_unit")
+        .order_by("-submitted_at", "-pk")[: PROFILE_SUGGESTIONS + 1]
+    )
+    return {
+        "deputy": deputy,
+        "suggestions": latest[:PROFILE_SUGGESTIONS],
+        "more": len(latest) > PROFILE_SUGGESTIONS,
+    }

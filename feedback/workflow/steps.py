@@ -22,9 +22,7 @@ from ..models import (
     Rating,
     RejectReason,
     RouteLevel,
-    Suggestion,
     SuggestionKind,
-    SuggestionState,
     VerifyMethod,
 )
 from .table import MAX_NOTE, ActionConflict, Actor, S, Transition
@@ -285,17 +283,11 @@ def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, n
                 updates["due_at"] = deadlines.suggestion_due(now, difficult=True)
 
             def after(op: Opinion, d=d, deputy=district_deputy) -> None:
-                Suggestion.objects.create(
-                    kind=d["kind"],
-                    title=op.content.strip().splitlines()[0][:60],
-                    content=op.content,
-                    deputy=deputy,
-                    opinion=op,
-                    difficult=d["difficult"],
-                    submitted_at=now,
-                    # A confidential opinion is never published, not even as a suggestion's text.
-                    is_public=not op.confidential,
-                )
+                # §四(一)3: the district deputy finds a draft ready to complete and submit.
+                from ..suggestions.services import draft_from_routed_opinion
+
+                draft_from_routed_opinion(opinion=op, deputy=deputy, kind=d["kind"], difficult=d["difficult"])
+
     elif action == "assign":
         units = d["units"]
         if d["due_date"]:
@@ -320,13 +312,6 @@ def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, n
                     for unit in units
                 ]
             )
-            suggestion = op.suggestions.filter(state=SuggestionState.SUBMITTED).first()
-            if suggestion is not None:
-                suggestion.handling_units.add(*units)
-                suggestion.state = SuggestionState.ASSIGNED
-                suggestion.assigned_at = now
-                suggestion.due_at = due
-                suggestion.save(update_fields=["state", "assigned_at", "due_at"])
     elif action == "reply":
         assignment: Assignment = d["assignment"]
         remaining = opinion.assignments.filter(replied_at__isnull=True).exclude(pk=assignment.pk).count()
@@ -349,21 +334,12 @@ def effect_of(transition: Transition, opinion: Opinion, actor: Actor, d: dict, n
         data = {"unit": assignment.organization_id, "outcome": d["outcome"]}
         note = note or d["text"]
 
-        def after(
-            op: Opinion, assignment=assignment, d=d, remaining=remaining, reply_text=reply_text
-        ) -> None:
+        def after(op: Opinion, assignment=assignment, d=d) -> None:
             updated = Assignment.objects.filter(pk=assignment.pk, replied_at__isnull=True).update(
                 replied_at=now, outcome=d["outcome"], reply_text=d["text"]
             )
             if updated != 1:
                 raise ActionConflict(_("该承办单位已经答复过了。"))
-            if not remaining:
-                # `op` is the opinion as read before the update: its new reply is `reply_text`.
-                Suggestion.objects.filter(opinion=op, state=SuggestionState.ASSIGNED).update(
-                    state=SuggestionState.ANSWERED,
-                    answered_at=now,
-                    answer=reply_text,
-                )
     elif action == "relay":
         pass
     elif action == "feedback":
@@ -431,4 +407,4 @@ def current_round(opinion: Opinion):
 
 
 def _is_difficult(opinion: Opinion) -> bool:
-    return opinion.suggestions.filter(difficult=True).exists()
+    return opinion.source_of_suggestions.filter(difficult=True).exists()

@@ -42,4 +42,6 @@ class SuggestionFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"关于改善交通的建议{n}")
     content = "建议增设公交线路。"
     deputy = factory.SubFactory(f.DeputyFactory)
+    congress = factory.SelfAttribute("deputy.congress")
+    state = m.SuggestionState.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)

@@ -126,19 +126,41 @@ def test_the_second_rounds_reply_is_not_mixed_with_the_first(
 
 
 def test_a_district_suggestion_is_answered_with_the_units_reply(world_district):
-    opinion, unit_staff = world_district
-    opinion = run(opinion, unit_staff, ("reply", {"outcome": "solved", "text": "已增设公交线路。"}))
+    from feedback.suggestions import workflow as suggestions
 
+    opinion, unit_staff = world_district
     suggestion = Suggestion.objects.get(opinion=opinion)
+    suggestion = suggestions.apply_action(
+        suggestion=suggestion,
+        action="consult",
+        actor=unit_staff,
+        data={"date": "2026-01-05", "method": "phone", "deputy_view": "同意。"},
+    )
+    suggestion = suggestions.apply_action(
+        suggestion=suggestion,
+        action="reply",
+        actor=unit_staff,
+        data={"category": "solved", "content": "已增设公交线路。"},
+    )
+    opinion.refresh_from_db()
     assert suggestion.state == "answered"
-    assert suggestion.answer == opinion.reply_text
-    assert "已增设公交线路。" in suggestion.answer
+    assert opinion.state == "replied"
+    assert "已增设公交线路。" in opinion.reply_text
+    assert suggestion.answer == "已增设公交线路。"
 
 
 @pytest.fixture
 def world_district(opinion, deputy_user, personnel_staff, handling_unit, handling_unit_staff, bodies):
+    from feedback.suggestions import workflow as suggestions
+
     opinion = run(opinion, deputy_user, ("route", {"level": "district", "kind": "suggestion"}))
-    opinion = run(opinion, personnel_staff, ("assign", {"units": [handling_unit.pk]}))
+    suggestion = suggestions.apply_action(
+        suggestion=Suggestion.objects.get(opinion=opinion), action="submit", actor=deputy_user
+    )
+    suggestions.apply_action(
+        suggestion=suggestion, action="assign", actor=personnel_staff, data={"lead_unit": handling_unit.pk}
+    )
+    opinion.refresh_from_db()
     return opinion, handling_unit_staff
 
 

@@ -281,26 +281,40 @@ def test_with_two_units_the_opinion_is_replied_only_when_both_have_answered(worl
 def test_a_district_level_matter_becomes_a_suggestion_of_a_district_deputy_with_its_statutory_period(
     world, handling_unit
 ):
+    from feedback.suggestions import workflow as suggestions
+
     opinion = workflow.apply_action(
         opinion=world["opinion"],
         action="route",
         actor=world["personas"]["alice"],
         data={"level": "district", "kind": "suggestion"},
     )
+    # §四(一)3: the district deputy finds a draft, with the opinion as its source.
     suggestion = Suggestion.objects.get(opinion=opinion)
+    assert suggestion.state == "draft"
+    assert list(suggestion.source_opinions.all()) == [opinion]
     assert suggestion.deputy == opinion.deputy
     assert opinion.organization.kind == "personnel_office"
-    opinion = workflow.apply_action(
-        opinion=opinion, action="assign", actor=world["personas"]["ivan"], data={"units": [handling_unit.pk]}
+    suggestion = suggestions.apply_action(
+        suggestion=suggestion, action="submit", actor=world["personas"]["alice"]
     )
-    suggestion.refresh_from_db()
+    suggestion = suggestions.apply_action(
+        suggestion=suggestion,
+        action="assign",
+        actor=world["personas"]["ivan"],
+        data={"lead_unit": handling_unit.pk},
+    )
     assert suggestion.state == "assigned"
     assert list(suggestion.handling_units.all()) == [handling_unit]
-    # §四(三): three months from assignment.
+    # §四(三): three months from assignment, for the suggestion and the opinion assigned with it.
     months = (suggestion.due_at.year - suggestion.assigned_at.year) * 12 + (
         suggestion.due_at.month - suggestion.assigned_at.month
     )
     assert months == 3
+    opinion.refresh_from_db()
+    assert opinion.state == S.ASSIGNED
+    assert opinion.assignments.get().due_at == suggestion.due_at
+    assert workflow.check_invariants(opinion) == []
 
 
 def test_a_town_deputys_matter_passed_up_comes_back_down_to_them(

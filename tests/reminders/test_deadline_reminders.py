@@ -143,13 +143,44 @@ def test_an_opinion_of_a_deputy_whose_mandate_ended_goes_to_the_responsible_body
     assert [u for u, _ in sent(K.DEADLINE_DUE_SOON)] == ["carol"]
 
 
-def test_a_suggestion_raised_directly_reminds_its_handling_units(deputy, handling_unit, handling_unit_staff):
+def test_a_suggestion_being_handled_reminds_its_lead_unit(deputy, handling_unit, handling_unit_staff):
     suggestion = SuggestionFactory(
-        deputy=deputy, state="assigned", due_at=due(D(2026, 6, 15)), title="增设公交线路"
+        deputy=deputy,
+        state="assigned",
+        due_at=due(D(2026, 6, 15)),
+        title="增设公交线路",
+        lead_unit=handling_unit,
     )
     suggestion.handling_units.add(handling_unit)
     reminders.send_deadline_reminders_task(as_of=NOW)
     assert sent(K.DEADLINE_DUE_SOON) == [("frank", "办理期限临近：代表建议《增设公交线路》")]
+
+
+def test_a_submitted_suggestion_reminds_the_office_that_must_assign_it(deputy, handling_unit_staff):
+
+    office = f.OrganizationFactory(kind=OrganizationKind.PERSONNEL_OFFICE, region=deputy.congress.region)
+    f.UserFactory(username="ivan", role=Role.LIAISON_STAFF, organization=office)
+    SuggestionFactory(
+        deputy=deputy, state="submitted", office=office, due_at=due(D(2026, 6, 12)), title="待交办"
+    )
+    reminders.send_deadline_reminders_task(as_of=NOW)
+    assert sent(K.DEADLINE_DUE_SOON) == [("ivan", "办理期限临近：代表建议《待交办》")]
+
+
+def test_an_overdue_key_suggestion_reaches_its_supervising_leader(deputy, handling_unit, handling_unit_staff):
+
+    leader = f.UserFactory(username="heidi", role=Role.COMMITTEE_MEMBER)
+    SuggestionFactory(
+        deputy=deputy,
+        state="rehandling",
+        due_at=due(D(2026, 6, 1)),
+        title="重点建议",
+        lead_unit=handling_unit,
+        is_key=True,
+        supervisor=leader,
+    )
+    reminders.send_deadline_reminders_task(as_of=NOW)
+    assert {u for u, _ in sent(K.DEADLINE_OVERDUE)} >= {"frank", "heidi"}
 
 
 def test_other_deadline_sources_plug_into_the_same_sweep(street_staff, yueyang_committee, monkeypatch):
