@@ -88,7 +88,15 @@ class SuggestionViewSet(
         return [renderer() for renderer in _renderers()]
 
     def get_queryset(self):
+        if not self.request.user.is_authenticated:
+            return selectors.public_suggestions()
         return selectors.suggestions_for(self.request.user)
+
+    def get_serializer_class(self):
+        # The public reads the public view only: no co-signers, sources, attachments or consultations.
+        if not self.request.user.is_authenticated:
+            return serializers.PublicSuggestionSerializer
+        return serializers.SuggestionSerializer
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -103,7 +111,7 @@ class SuggestionViewSet(
         }
 
     def get_object(self):
-        suggestion = selectors.suggestion_for(self.request.user, self.kwargs["pk"])
+        suggestion = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if suggestion is None:
             raise NotFound
         return suggestion

@@ -545,3 +545,15 @@ def _district_office():
     from deputies.models import Organization, OrganizationKind
 
     return Organization.objects.get(kind=OrganizationKind.PERSONNEL_OFFICE)
+
+
+def test_the_public_reading_the_working_api_gets_the_public_view_only(
+    alice, ivan, frank, citizen, handling_unit, other_deputy
+):
+    pk = assigned(alice, ivan, handling_unit)
+    answer(frank, pk)
+    body = citizen.get(f"{API}{pk}/").json()
+    assert body["answer"] == "已开通高峰班次。"
+    for private in ("consultations", "co_signers", "source_opinions", "attachments", "rating_comment"):
+        assert private not in body
+    assert "consultations" not in citizen.get(API).json()["results"][0]
