@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "RouteLevelEnum": "feedback.models.RouteLevel",
         "SuggestionKindEnum": "feedback.models.SuggestionKind",
         "SuggestionStateEnum": "feedback.models.SuggestionState",
+        "SuggestionRatingEnum": "feedback.models.SuggestionRating",
+        "ReplyCategoryEnum": "feedback.models.ReplyCategory",
     },
 }
 

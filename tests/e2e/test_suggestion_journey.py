@@ -43,11 +43,19 @@ def test_a_suggestion_from_two_opinions_is_answered_rated_published_and_reaches_
     deputy_user,
     yueyang_community,
     yueyang_committee,
-    personnel_office,
-    personnel_staff,
     handling_unit,
     handling_unit_staff,
 ):
+    from accounts.models import Role
+    from deputies.models import OrganizationKind
+    from tests import factories as f
+
+    office = f.OrganizationFactory(
+        name="区人大常委会人事代表工作室",
+        kind=OrganizationKind.PERSONNEL_OFFICE,
+        region=deputy.congress.region,
+    )
+    personnel_staff = f.UserFactory(username="ivan", role=Role.LIAISON_STAFF, organization=office)
     first = OpinionFactory(
         deputy=deputy,
         region=yueyang_community,
