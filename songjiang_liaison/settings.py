@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStateEnum": "feedback.models.SuggestionState",
         "SuggestionRatingEnum": "feedback.models.SuggestionRating",
         "ReplyCategoryEnum": "feedback.models.ReplyCategory",
+        "OpinionRatingEnum": "feedback.models.Rating",
     },
 }
 
