@@ -55,16 +55,21 @@ def broker_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _task_name(task) -> str:
-    """The registered name of a task; an unknown name is a programming error, raised at once."""
+def _registered(name: str):
+    """The task registered as `name`; outside a worker the task modules are imported on first use
+    (every app's tasks.py, CELERY_IMPORTS). An unknown name is a programming error: LookupError."""
     from celery import current_app
 
-    name = task if isinstance(task, str) else task.name
     if name not in current_app.tasks:
-        # Outside a worker the task modules are imported lazily: every app's tasks.py, CELERY_IMPORTS.
         current_app.loader.import_default_modules()
     if name not in current_app.tasks:
         raise LookupError(f"No Celery task is registered as {name!r}.")
+    return current_app.tasks[name]
+
+
+def _task_name(task) -> str:
+    name = task if isinstance(task, str) else task.name
+    _registered(name)
     return name
 
 
@@ -106,10 +111,8 @@ def send(row: OutboxTask) -> bool:
 
 
 def _publish(row: OutboxTask) -> bool:
-    from celery import current_app
-
     try:
-        current_app.tasks[row.task_name].apply_async(args=row.args, retry=False)
+        _registered(row.task_name).apply_async(args=row.args, retry=False)
     except broker_errors() as exc:
         OutboxTask.objects.filter(pk=row.pk).update(
             attempts=F("attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
@@ -120,6 +123,14 @@ def _publish(row: OutboxTask) -> bool:
             row.pk,
             exc.__class__.__name__,
         )
+        return False
+    except Exception as exc:
+        # Anything else from Celery or kombu (a result store that gave up reconnecting, …): the row is
+        # committed, so the change stands and the sweep sends it later; the request must not fail.
+        OutboxTask.objects.filter(pk=row.pk).update(
+            attempts=F("attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
+        )
+        logger.exception("Publishing task %s (outbox %s) failed; left for the sweep.", row.task_name, row.pk)
         return False
     return True
 

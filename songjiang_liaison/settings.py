@@ -277,6 +277,10 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# Nobody waits for a task's result: the web process must not subscribe to the result store when it
+# publishes (with Redis down, the Redis result consumer raises RuntimeError, "must be restarted", and
+# a citizen's submission answered 500; tests/faults/test_services.py). Ask with ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged after it ran, and re-delivered if the worker died: every task is idempotent.
@@ -291,6 +295,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=20 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Every worker looks for unacknowledged tasks older than the visibility timeout every 10 s (kombu's
+    # default looks every 100 s: 10 s x a throttle of 10), so a lost worker's task comes back within
+    # the timeout plus 10 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }

@@ -105,7 +105,9 @@ def _wait_for(predicate, timeout=60):
 
 
 def test_the_worker_runs_the_quota_reminders_and_the_notifications_are_in_postgresql(world, queue):
-    result = send_quota_reminders.apply_async(kwargs={"as_of": "2026-04-01"}, queue=queue)
+    result = send_quota_reminders.apply_async(
+        kwargs={"as_of": "2026-04-01"}, queue=queue, ignore_result=False
+    )
 
     summary = result.get(timeout=90)
 
@@ -117,7 +119,9 @@ def test_the_worker_runs_the_quota_reminders_and_the_notifications_are_in_postgr
     )
     assert reminded == {"alice", "bob", "tom"}
     # Enqueued again: the worker runs it, nothing is duplicated.
-    again = send_quota_reminders.apply_async(kwargs={"as_of": "2026-04-01"}, queue=queue).get(timeout=90)
+    again = send_quota_reminders.apply_async(
+        kwargs={"as_of": "2026-04-01"}, queue=queue, ignore_result=False
+    ).get(timeout=90)
     assert (again["messages"], again["digests"]) == (0, 0)
     assert Notification.objects.count() == 6
 
