@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.urls import path
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from songjiang_liaison.replica import reads_from_replica
 
 from . import response_times as rt
 from .forms import parse_year
@@ -26,6 +29,7 @@ class ResponseTimesView(APIView):
         parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="收到年度，默认本年")],
         responses=OpenApiTypes.OBJECT,
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         try:
             year = parse_year(request.query_params.get("year"))

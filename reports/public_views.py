@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from songjiang_liaison.replica import reads_from_replica
+
 from . import response_times as rt
 from .forms import parse_year
 from .views import YEARS_SHOWN, bad_year
@@ -24,6 +26,7 @@ def _year_or_none(request):
 
 
 @require_GET
+@reads_from_replica
 def response_times(request):
     """GET reports/response-times/?year=YYYY: how quickly each body answers, for everyone."""
     year = _year_or_none(request)
@@ -55,6 +58,7 @@ def response_times(request):
 
 
 @require_GET
+@reads_from_replica
 def response_times_csv(request, table):
     """One table as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese)."""
     year = _year_or_none(request)
@@ -69,6 +73,7 @@ def response_times_csv(request, table):
 
 
 @require_GET
+@reads_from_replica
 def response_times_json(request):
     year = _year_or_none(request)
     if year is None:

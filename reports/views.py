@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contacts import quotas
+from songjiang_liaison.replica import reads_from_replica
 
 from . import exports, forms, handling, public, selectors, services
 from .forms import parse_filters, parse_year
@@ -229,6 +230,7 @@ def handling_file_response(stats, fmt: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def handling_report(request):
     """GET reports/handling/?year=YYYY[&format=csv|xlsx|json]: opinions' handling statistics (§四)."""
     if not handling.may_view_handling(request.user):
@@ -261,6 +263,7 @@ def handling_report(request):
     return render(request, "reports/handling.html", context)
 
 
+@reads_from_replica
 def public_statistics(request):
     """GET reports/public/?year=YYYY: the district's figures for everyone (aggregates only)."""
     try:

@@ -101,11 +101,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends seconds compiling the quota aggregate and saves nothing (docs/benchmarks.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Persistent connections in production, checked before each request reuses one: a PostgreSQL restart
-# costs the next request a reconnect, not a 500 (tests/faults/test_postgres_restart.py).
+# costs the next request a reconnect, not a 500 (tests/faults/test_services.py).
 DATABASES["default"].setdefault(
     "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if (DEBUG or TESTING) else 60)
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the reports and public statistics (songjiang_liaison/replica.py,
+# docs/deployment.md "Beyond one machine"); in the test suite it mirrors `default`.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["songjiang_liaison.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -173,6 +185,26 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible storage (the city's object store, MinIO) for several web nodes: MEDIA_STORAGE=s3
+# and the bucket below; public images then come from the bucket, so the portal does not serve media.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_KEY", default="") or None,
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "file_overwrite": False,
+            "querystring_auth": False,
+        },
+    }
+    SERVE_MEDIA = False
 # Uploads: photos are checked and re-encoded (deputies/images.py); the request as a whole is capped.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
