@@ -23,6 +23,7 @@ from accounts import scoping, sms
 from accounts.models import Role, User
 from accounts.notify import Message, notify_many
 from accounts.phones import normalize_mobile
+from ops.outbox import enqueue_many
 
 from .models import Deputy, Organization, Reach, ReachChannel
 
@@ -119,15 +120,9 @@ def reach(
         sms_ids = [pk for pk, _d, ch in claimed if ch == ReachChannel.SMS]
         result.texts = len(sms_ids)
         if sms_ids:
-            transaction.on_commit(lambda: _enqueue(sms_ids))
+            # In the outbox, in this transaction: sent after the commit, or by the sweep if Redis is down.
+            enqueue_many("deputies.tasks.send_reminder_text", [(pk,) for pk in sms_ids])
     return result
-
-
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import send_reminder_text
-
-    for pk in ids:
-        send_reminder_text.delay(pk)
 
 
 def deliver(reach_id: int) -> bool:
