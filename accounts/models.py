@@ -69,6 +69,9 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("逾期提醒")
     DEADLINE_ESCALATED = "deadline_escalated", _("逾期督办")
     FEEDBACK_OWED = "feedback_owed", _("待反馈群众提醒")
+    RECEPTION_DUTY = "reception_duty", _("接待值班提醒")
+    TRAINING = "training", _("培训提醒")
+    MEETING_REQUEST = "meeting_request", _("约见安排通知")
     OTHER = "other", _("其他通知（意见办理进度等）")
 
 
