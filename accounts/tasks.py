@@ -51,6 +51,12 @@ DELIVERY_OPTIONS = {
 }
 
 
+def last_try(task) -> bool:
+    """Whether the running try of a `DELIVERY_OPTIONS` task is its last: a failure now is for good."""
+    limit = task.retry_kwargs.get("max_retries", task.max_retries)
+    return limit is not None and task.request.retries >= limit
+
+
 def _may_send(notification: Notification, channel: str) -> bool:
     """Whether the recipient may still get this notification by `channel` ("email" or "sms") now:
     an active user, with an address for it, who has not turned that channel off for the kind."""
