@@ -7,7 +7,8 @@ SMS where the deputy chose so, `accounts.notify`) to a deputy with an active acc
 mobile on file otherwise, "not reachable" recorded for a deputy with neither. The ledger row
 (deputy, notice kind, period) is claimed before anything is sent, and the period names the object and
 its date or time: a second run, a retry or a concurrent run sends nothing again, while a duty, a
-session or a meeting moved to another day or time is a new notice. Constant queries per run.
+session or a meeting moved to another day or time is a new notice. Queries: a constant number per
+duty, per training session and lead time, per meeting (a day has a handful of each), not per deputy.
 """
 
 from __future__ import annotations
