@@ -23,8 +23,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "kind", "created_at", "read_at")
-    list_filter = ("kind",)
+    list_display = ("title", "recipient", "kind", "created_at", "read_at", "sms_sent_at", "sms_failure")
+    list_filter = ("kind", ("sms_failed_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "recipient__username")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)

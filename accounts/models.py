@@ -69,6 +69,9 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("逾期提醒")
     DEADLINE_ESCALATED = "deadline_escalated", _("逾期督办")
     FEEDBACK_OWED = "feedback_owed", _("待反馈群众提醒")
+    RECEPTION_DUTY = "reception_duty", _("接待值班提醒")
+    TRAINING = "training", _("培训提醒")
+    MEETING_REQUEST = "meeting_request", _("约见安排通知")
     OTHER = "other", _("其他通知（意见办理进度等）")
 
 
@@ -112,6 +115,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # A text that failed for good (the gateway refused it, or the last retry failed): when and why.
+    sms_failed_at = models.DateTimeField(_("短信发送失败时间"), null=True, blank=True)
+    sms_failure = models.CharField(_("短信失败原因"), max_length=200, blank=True)
     # False when the recipient turned the in-app channel off for this kind: the row stays (it is the
     # exactly-once record for e-mail and SMS) but is born read and hidden from the inbox.
     in_app = models.BooleanField(_("站内显示"), default=True)

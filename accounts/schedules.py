@@ -57,6 +57,21 @@ DEFAULT_SCHEDULES = [
         hour="8",
         description="Replied or relayed opinions not yet fed back to the citizen.",
     ),
+    # Installed by `accounts/0006_install_notice_schedules` (the migration re-runs this idempotent list).
+    DefaultSchedule(
+        name="接待值班提醒（每日，提前一天）",
+        task="contacts.tasks.send_duty_notices",
+        minute="0",
+        hour="10",
+        description="Deputies on reception duty at a home, station or point tomorrow.",
+    ),
+    DefaultSchedule(
+        name="培训提醒（每日，提前一周和一天）",
+        task="contacts.tasks.send_training_notices",
+        minute="10",
+        hour="10",
+        description="Deputies enrolled in a training session a week from now or tomorrow.",
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import sms
 from accounts.models import Notification
@@ -49,6 +50,12 @@ DELIVERY_OPTIONS = {
     "soft_time_limit": 60,
     "time_limit": 90,
 }
+
+
+def last_try(task) -> bool:
+    """Whether the running try of a `DELIVERY_OPTIONS` task is its last: a failure now is for good."""
+    limit = task.retry_kwargs.get("max_retries", task.max_retries)
+    return limit is not None and task.request.retries >= limit
 
 
 def _may_send(notification: Notification, channel: str) -> bool:
@@ -97,11 +104,12 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
-@shared_task(name="accounts.tasks.send_notification_sms", **DELIVERY_OPTIONS)
-def send_notification_sms(notification_id: int) -> bool:
-    """Text one notification at most once (title and the start of the body): claimed, sent, stamped."""
+@shared_task(name="accounts.tasks.send_notification_sms", bind=True, **DELIVERY_OPTIONS)
+def send_notification_sms(self, notification_id: int) -> bool:
+    """Text one notification at most once (title and the start of the body): claimed, sent, stamped.
+    A permanent failure, or a failure at the last retry, is recorded on the notification."""
     notification = _pending(notification_id, "sms_sent_at")
-    if notification is None or not _may_send(notification, "sms"):
+    if notification is None or notification.sms_failed_at or not _may_send(notification, "sms"):
         return False
     text = f"{notification.title}：{notification.body}" if notification.body else notification.title
 
@@ -112,11 +120,22 @@ def send_notification_sms(notification_id: int) -> bool:
         sent = deliver_once(f"notification:{notification.pk}:sms", send)
     except sms.SmsRejected as error:  # permanent: another try fails the same way (claim given back)
         logger.warning("Notification %s not sent by SMS: %s", notification.pk, error)
+        _sms_failed(notification.pk, str(error))
         return False
+    except OSError as error:
+        if last_try(self):
+            _sms_failed(notification.pk, _("多次重试后仍未发出（%(error)s）") % {"error": error})
+        raise
     if not sent:
         return False
     Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return True
+
+
+def _sms_failed(notification_id: int, reason: str) -> None:
+    Notification.objects.filter(pk=notification_id, sms_sent_at__isnull=True).update(
+        sms_failed_at=timezone.now(), sms_failure=reason[:200]
+    )
 
 
 def parse_day(value: str | None) -> datetime.date:

@@ -26,6 +26,7 @@ from .models import (
     QuotaPolicy,
     ResearchReport,
     TrainingAttendance,
+    TrainingEnrolment,
     TrainingPlan,
     TrainingSession,
     VoterReport,
@@ -237,6 +238,25 @@ class ResearchReportAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
 class TrainingSessionInline(admin.TabularInline):
     model = TrainingSession
     extra = 0
+    show_change_link = True
+
+
+class TrainingEnrolmentInline(admin.TabularInline):
+    model = TrainingEnrolment
+    extra = 0
+    raw_id_fields = ["deputy"]
+    readonly_fields = ["enrolled_at"]
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
+    """A session and the deputies enrolled in it (told a week and a day before, `contacts.notices`)."""
+
+    list_display = ["title", "plan", "date", "place"]
+    list_filter = ["date"]
+    list_select_related = ["plan"]
+    search_fields = ["title"]
+    inlines = [TrainingEnrolmentInline]
 
 
 @admin.register(TrainingPlan)

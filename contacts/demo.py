@@ -37,6 +37,7 @@ from .models import (
     ResearchKind,
     ResearchReport,
     TrainingAttendance,
+    TrainingEnrolment,
     TrainingPlan,
     TrainingSession,
     VoterReport,
@@ -343,6 +344,21 @@ class _Seeder:
                     session=session, deputy=deputy, defaults={"status": status}
                 )
                 self.count(TrainingAttendance, created)
+        # An upcoming session a week from today, with enrolled deputies: its notices go out a week and
+        # a day before (`contacts.notices`).
+        upcoming, created = TrainingSession.objects.get_or_create(
+            plan=plan,
+            title="代表履职能力提升培训",
+            defaults={
+                "date": self.today + datetime.timedelta(days=7),
+                "place": "区人大常委会会议室",
+                "hours": 3,
+            },
+        )
+        self.count(TrainingSession, created)
+        for deputy in district[:12]:
+            _, created = TrainingEnrolment.objects.get_or_create(session=upcoming, deputy=deputy)
+            self.count(TrainingEnrolment, created)
 
     def meetings(self, demo_deputy: Deputy | None) -> None:
         if not self.deputies:

@@ -451,6 +451,33 @@ class TrainingAttendance(models.Model):
         return f"{self.deputy_id} @ {self.session_id}"
 
 
+class TrainingEnrolment(models.Model):
+    """A deputy enrolled in a training session before it takes place (报名): they are told a week and
+    a day before (`contacts.notices`). Attendance is recorded afterwards (`TrainingAttendance`)."""
+
+    session = models.ForeignKey(
+        TrainingSession, verbose_name=_("培训课程"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    deputy = models.ForeignKey(
+        "deputies.Deputy",
+        verbose_name=_("代表"),
+        on_delete=models.CASCADE,
+        related_name="training_enrolments",
+    )
+    enrolled_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_id", "id"]
+        verbose_name = _("培训报名")
+        verbose_name_plural = _("培训报名")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "deputy"], name="training_enrolment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.deputy_id} → {self.session_id}"
+
+
 class MeetingState(models.TextChoices):
     REQUESTED = "requested", _("已提出")
     ARRANGED = "arranged", _("已安排")

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -227,29 +226,12 @@ def _transition_meeting(
 
 
 def _notify_deputy(request: MeetingRequest) -> None:
-    """Tell the deputy what became of their request, in the deputy's language. Each arrangement is
-    news: a meeting moved to another time is notified again (the time is part of the key)."""
-    from accounts.notify import notify, recipient_language
+    """Tell the deputy what became of their request (arranged, moved, declined, held), by the one rule
+    for reaching a deputy: in-app with an account, SMS to the mobile on file otherwise
+    (`contacts.notices`). A meeting moved to another time is notified again as moved."""
+    from .notices import meeting_notice
 
-    user = request.deputy.person.user
-    if user is None:
-        return
-    arranged = request.state == MeetingState.ARRANGED and request.scheduled_at is not None
-    with translation.override(recipient_language(user)):
-        title = _("您的约见申请：%(state)s") % {"state": request.get_state_display()}
-        if arranged:
-            when = date_format(timezone.localtime(request.scheduled_at), "DATETIME_FORMAT")
-            body = (
-                _("约见时间：%(when)s，地点：%(place)s。") % {"when": when, "place": request.place}
-                if request.place
-                else _("约见时间：%(when)s。") % {"when": when}
-            )
-        else:
-            body = request.decline_reason or request.notes or request.subject
-    key = f"meeting:{request.pk}:{request.state}"
-    if arranged:
-        key += f":{request.scheduled_at.isoformat()}"
-    notify(recipient=user, kind="meeting_request", title=title, body=body, key=key)
+    meeting_notice(request)
 
 
 def arrange_meeting(

@@ -91,7 +91,8 @@ def _require_inviter(user) -> None:
 @login_required
 def accounts(request):
     """Liaison staff: their serving deputies, whether each has an account (invited, activated,
-    bounced), and how the last reminder reached them (in-app, SMS, or not reachable: no mobile)."""
+    bounced), how the last reminder or notice reached them (in-app, SMS, or not reachable: no mobile),
+    and their latest text that failed for good."""
     _require_inviter(request.user)
     form = InvitationFilterForm(request.GET or None)
     deputies = (
@@ -106,6 +107,7 @@ def accounts(request):
     rows = list(page.object_list)
     latest = invitations.latest_by_person(d.person_id for d in rows)
     reaches = reach.latest_by_deputy(d.pk for d in rows)
+    failures = reach.latest_failed_by_deputy(d.pk for d in rows)
     now = timezone.now()
     for deputy in rows:
         user = deputy.person.user
@@ -119,6 +121,11 @@ def accounts(request):
         deputy.state_label = invitations.State.LABELS[deputy.state]
         deputy.has_mobile = normalize_mobile(deputy.private_phone) is not None
         deputy.reach = reaches.get(deputy.pk)
+        deputy.reach_label = reach.kind_label(deputy.reach.kind) if deputy.reach else ""
+        # A text that failed for good stays visible after later messages went through.
+        failed = failures.get(deputy.pk)
+        deputy.failed_reach = failed if failed is not None and failed != deputy.reach else None
+        deputy.failed_label = reach.kind_label(failed.kind) if deputy.failed_reach else ""
     query = request.GET.copy()
     query.pop("page", None)
     return render(

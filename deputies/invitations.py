@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from accounts import scoping, sms
 from accounts.models import Role, User
 from accounts.phones import normalize_mobile
+from ops.outbox import enqueue_many
 
 from .models import Deputy, Invitation, Organization, Person
 from .reach import served_by
@@ -303,14 +304,8 @@ def _create_and_send(invitations: list[Invitation]) -> None:
     Invitation.objects.bulk_create(invitations)
     keys = [i.key for i in invitations]
     ids = list(Invitation.objects.filter(key__in=keys).values_list("pk", flat=True))
-    transaction.on_commit(lambda: _enqueue(ids))
-
-
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import send_invitation
-
-    for pk in ids:
-        send_invitation.delay(pk)
+    # In the outbox, in this transaction: sent after the commit, or by the sweep if Redis is down.
+    enqueue_many("deputies.tasks.send_invitation", [(pk,) for pk in ids])
 
 
 # --- Delivering ---------------------------------------------------------------------------------------

@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import scoping, sms
 from accounts.models import Role, User
 from accounts.notify import Message, notify_many
 from accounts.phones import normalize_mobile
+from ops.outbox import enqueue_many
 
 from .models import Deputy, Organization, Reach, ReachChannel
 
@@ -119,15 +122,9 @@ def reach(
         sms_ids = [pk for pk, _d, ch in claimed if ch == ReachChannel.SMS]
         result.texts = len(sms_ids)
         if sms_ids:
-            transaction.on_commit(lambda: _enqueue(sms_ids))
+            # In the outbox, in this transaction: sent after the commit, or by the sweep if Redis is down.
+            enqueue_many("deputies.tasks.send_reminder_text", [(pk,) for pk in sms_ids])
     return result
-
-
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import send_reminder_text
-
-    for pk in ids:
-        send_reminder_text.delay(pk)
 
 
 def deliver(reach_id: int) -> bool:
@@ -159,8 +156,49 @@ def deliver(reach_id: int) -> bool:
     return True
 
 
+def give_up(rows: QuerySet, error: BaseException) -> int:
+    """Record on unsent rows (reminder texts, invitations) that sending failed for good after the last
+    retry; the liaison staff see it like a gateway's refusal. Returns how many rows were stamped."""
+    reason = _("多次重试后仍未发出（%(error)s）") % {"error": f"{error.__class__.__name__}: {error}"}
+    stamped = rows.filter(sent_at__isnull=True, failed_at__isnull=True).update(
+        failed_at=timezone.now(), failure=reason[:200]
+    )
+    logger.warning("Text not delivered after the last retry: %s", error)
+    return stamped
+
+
 def fits(text: Text) -> bool:
     return sms.segments(text.full) <= MAX_SEGMENTS
+
+
+# What each ledger kind is, for the staff (reminders: `contacts.reminders`; notices: `contacts.notices`).
+KIND_LABELS = {
+    "quota_reminder": gettext_lazy("年度履职提醒"),
+    "term_report_reminder": gettext_lazy("述职提醒"),
+    "duty_notice": gettext_lazy("接待值班提醒"),
+    "training_notice_7d": gettext_lazy("培训提醒（提前一周）"),
+    "training_notice_1d": gettext_lazy("培训提醒（提前一天）"),
+    "meeting_arranged": gettext_lazy("约见已安排"),
+    "meeting_moved": gettext_lazy("约见时间变更"),
+    "meeting_declined": gettext_lazy("约见未能安排"),
+    "meeting_held": gettext_lazy("约见已进行"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def latest_failed_by_deputy(deputy_ids: Iterable[int]) -> dict[int, Reach]:
+    """Each deputy's latest text that failed for good (refused, or given up after the retries), in one
+    query: shown to the staff even when a later message went through."""
+    latest: dict[int, Reach] = {}
+    rows = Reach.objects.filter(deputy_id__in=list(deputy_ids), failed_at__isnull=False).order_by(
+        "deputy_id", "-failed_at", "-id"
+    )
+    for row in rows:
+        latest.setdefault(row.deputy_id, row)
+    return latest
 
 
 def latest_by_deputy(deputy_ids: Iterable[int]) -> dict[int, Reach]:

@@ -64,17 +64,16 @@ class DraftForm(BootstrapMixin, forms.Form):
 class ActionForm(BootstrapMixin, forms.Form):
     """The data of one workflow action, from its `Field`s."""
 
-    def __init__(self, *args, transition: workflow.Transition, **kwargs):
+    def __init__(self, *args, transition: workflow.Transition, suggestion=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         for spec in transition.fields:
-            self.fields[spec.name] = _form_field(spec)
+            self.fields[spec.name] = _form_field(spec, suggestion)
         self._style_widgets()
 
 
-def _form_field(spec: workflow.Field) -> forms.Field:
+def _form_field(spec: workflow.Field, suggestion=None) -> forms.Field:
     from accounts.models import Role, User
-    from deputies.models import Organization
 
     common = {"label": spec.label, "required": spec.required}
     if spec.kind == "text":
@@ -90,13 +89,11 @@ def _form_field(spec: workflow.Field) -> forms.Field:
     if spec.kind == "file":
         return forms.FileField(**common)
     if spec.kind == "organization":
-        return forms.ModelChoiceField(
-            queryset=Organization.objects.handling_units().order_by("name"), **common
-        )
+        units = workflow.handling_units_for(suggestion).order_by("name")
+        return forms.ModelChoiceField(queryset=units, **common)
     if spec.kind == "organizations":
-        return forms.ModelMultipleChoiceField(
-            queryset=Organization.objects.handling_units().order_by("name"), **common
-        )
+        units = workflow.handling_units_for(suggestion).order_by("name")
+        return forms.ModelMultipleChoiceField(queryset=units, **common)
     if spec.kind == "user":
         leaders = User.objects.filter(is_active=True, role__in=(Role.COMMITTEE_MEMBER, Role.ADMIN))
         return forms.ModelChoiceField(queryset=leaders.order_by("username"), **common)

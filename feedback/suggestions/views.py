@@ -181,7 +181,9 @@ def _detail_context(request, suggestion, *, action_forms=None):
     forms = {}
     for name in actions:
         transition = workflow.TRANSITIONS[name]
-        forms[name] = (action_forms or {}).get(name) or f.ActionForm(prefix=name, transition=transition)
+        forms[name] = (action_forms or {}).get(name) or f.ActionForm(
+            prefix=name, transition=transition, suggestion=suggestion
+        )
     return {
         "suggestion": suggestion,
         "actions": [(name, workflow.TRANSITIONS[name].label, forms[name]) for name in actions],
@@ -208,7 +210,9 @@ def act(request, pk, action):
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise Http404
-    form = f.ActionForm(request.POST, request.FILES, prefix=action, transition=transition)
+    form = f.ActionForm(
+        request.POST, request.FILES, prefix=action, transition=transition, suggestion=suggestion
+    )
     expected = request.POST.get("expected_state") or suggestion.state
     status = 200
     if form.is_valid():

@@ -231,10 +231,17 @@ def _clean_submit(s: Suggestion, actor, data: dict) -> dict:
 
 def _submit(s, actor, d, now) -> Effect:
     due = deadlines.suggestion_assignment_due_for(now)
+    data = {"office": d["office"].pk, "due_at": due.isoformat()}
+
+    def after(suggestion: Suggestion) -> None:
+        # The drafts routing left for its source opinions are superseded (`services`).
+        from .services import remove_drafts_covered_by
+
+        if removed := remove_drafts_covered_by(suggestion):
+            data["removed_drafts"] = removed
+
     return Effect(
-        S.SUBMITTED,
-        {"submitted_at": now, "office": d["office"], "due_at": due},
-        data={"office": d["office"].pk, "due_at": due.isoformat()},
+        S.SUBMITTED, {"submitted_at": now, "office": d["office"], "due_at": due}, after=after, data=data
     )
 
 
@@ -257,13 +264,29 @@ def _confirm(s, actor, d, now) -> Effect:
 # --- assign ------------------------------------------------------------------------------------------
 
 
-def _clean_assign(s, actor, data) -> dict:
-    from deputies.models import Organization
+def handling_units_for(suggestion: Suggestion | None):
+    """The handling units a suggestion may be assigned to: a town congress's suggestions go to the
+    units of that town (its presidium assigns them to the town's units, not the district's or another
+    town's); the district congress's to any handling unit."""
+    from django.db.models import Q
 
+    from deputies.models import Level, Organization
+
+    units = Organization.objects.handling_units()
+    congress = suggestion.congress if suggestion is not None and suggestion.congress_id else None
+    if congress is not None and congress.level == Level.TOWN:
+        town = congress.region_id  # the town itself; its units sit in it or in its villages
+        units = units.filter(
+            Q(region_id=town) | Q(region__parent_id=town) | Q(region__parent__parent_id=town)
+        )
+    return units
+
+
+def _clean_assign(s, actor, data) -> dict:
     errors = {}
     lead_id = _id(data.get("lead_unit"))
     co_ids = _ids(data.get("co_units"))
-    units = Organization.objects.handling_units()
+    units = handling_units_for(s)
     lead = units.filter(pk=lead_id).first() if lead_id is not None else None
     if lead is None:
         errors["lead_unit"] = _("请选择名册中的承办单位作为主办单位。")

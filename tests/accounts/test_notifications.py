@@ -279,3 +279,32 @@ def test_the_api_takes_the_same_number_of_queries_for_few_and_many(
     client.force_login(alice)
     with django_assert_max_num_queries(5):
         assert client.get("/api/v1/notifications/").status_code == 200
+
+
+def test_a_text_refused_or_failing_at_the_last_retry_is_recorded_on_the_notification(alice):
+    from celery.exceptions import Retry
+
+    set_preference(user=alice, kind="other", in_app=True, email=False, sms=True)
+    refused, flaky = (
+        Notification.objects.create(recipient=alice, kind="other", title="通知", key=key)
+        for key in ("r", "f")
+    )
+    with mock.patch(
+        "accounts.sms.LocmemSmsBackend.send", side_effect=sms.SmsRejected("isv.MOBILE_NUMBER_ILLEGAL")
+    ):
+        assert send_notification_sms.run(refused.pk) is False
+    refused.refresh_from_db()
+    assert refused.sms_failed_at is not None and "MOBILE_NUMBER_ILLEGAL" in refused.sms_failure
+    assert send_notification_sms.run(refused.pk) is False  # not tried again
+
+    limit = send_notification_sms.retry_kwargs["max_retries"]
+    with mock.patch("accounts.sms.LocmemSmsBackend.send", side_effect=sms.SmsError("timed out")):
+        with pytest.raises(Retry):
+            send_notification_sms.apply(args=[flaky.pk], retries=limit - 1)
+        flaky.refresh_from_db()
+        assert flaky.sms_failed_at is None
+        with pytest.raises(sms.SmsError):
+            send_notification_sms.apply(args=[flaky.pk], retries=limit)
+    flaky.refresh_from_db()
+    assert flaky.sms_sent_at is None and "timed out" in flaky.sms_failure
+    assert sms.LocmemSmsBackend.outbox == []

@@ -49,6 +49,16 @@ def test_the_demo_is_idempotent_and_shows_compliant_and_behind_deputies(db):
     assert any(activities_met) and not all(activities_met)
     assert any(r.exempt for r in rows)
 
+    # An upcoming training session with enrolled deputies: told a week before, once.
+    from contacts.models import TrainingEnrolment
+    from contacts.notices import send_training_notices
+
+    enrolled = TrainingEnrolment.objects.filter(session__date=TODAY + datetime.timedelta(days=7)).count()
+    week = send_training_notices(as_of=TODAY)
+    assert enrolled > 0 and week.in_app + week.texts + week.unreachable == enrolled
+    again = send_training_notices(as_of=TODAY)
+    assert again.in_app + again.texts + again.unreachable == 0
+
 
 def _demo_deputy_name():
     from accounts.models import User

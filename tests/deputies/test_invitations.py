@@ -320,3 +320,32 @@ def test_the_admin_action_invites_the_selected_deputies(
             {"action": "send_invitations", "_selected_action": [alice.pk, bob.pk]},
         )
     assert sorted(m.phone for m in sms.LocmemSmsBackend.outbox) == ["13916000001", "13916000002"]
+
+
+def test_invitations_wait_in_the_outbox_while_the_broker_is_down(deputy, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    from ops import outbox
+    from ops.models import OutboxTask
+
+    deputy.person.user = None
+    deputy.person.save()
+    deputy.private_phone = "13916000001"
+    deputy.save()
+    with (
+        mock.patch.object(Task, "apply_async", side_effect=OperationalError("Connection refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        [invitation] = invitations.invite_deputies(actor=None, deputies=[deputy]).invited
+    [row] = OutboxTask.objects.filter(task_name="deputies.tasks.send_invitation")
+    assert (row.args, row.sent_at) == ([invitation.pk], None)
+    assert sms.LocmemSmsBackend.outbox == []
+
+    # Redis is back: the sweep sends the invitation once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.dispatch(grace_seconds=0) == 1
+    assert outbox.dispatch(grace_seconds=0) == 0
+    assert len(texts_to("13916000001")) == 1

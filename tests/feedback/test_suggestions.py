@@ -497,6 +497,8 @@ def test_the_answer_reaches_the_citizens_of_the_source_opinions(
     assert Suggestion.objects.filter(deputy=deputy, state="draft").count() == 2
     pk = draft(alice, source_opinions=[o.pk for o in routed]).json()["id"]
     post(alice, f"{API}{pk}/submit/")
+    # The two drafts routing left are superseded by the submitted suggestion.
+    assert not Suggestion.objects.filter(deputy=deputy, state="draft").exists()
     post(ivan, f"{API}{pk}/assign/", {"lead_unit": handling_unit.pk})
     for item in routed:
         item.refresh_from_db()
@@ -538,7 +540,21 @@ def test_a_town_deputys_motion_goes_to_the_town_office_and_the_towns_units(
         f"{API}{pk}/assign/",
         {"lead_unit": town_unit.pk},
     ).status_code in (403, 404)
-    assert post(as_user(town_staff), f"{API}{pk}/assign/", {"lead_unit": town_unit.pk}).status_code == 200
+    # Only the town's own handling units: not a district unit, not another town's.
+    other_town_unit = f.OrganizationFactory(
+        name="洞泾镇城建办", kind=OrganizationKind.HANDLING_UNIT, region=f.RegionFactory(kind="town")
+    )
+    staff = as_user(town_staff)
+    page = staff.get(f"/opinions/suggestions/{pk}/").content.decode()
+    assert "泗泾镇城建办" in page and "洞泾镇城建办" not in page and handling_unit.name not in page
+    for wrong in (
+        {"lead_unit": handling_unit.pk},
+        {"lead_unit": town_unit.pk, "co_units": [other_town_unit.pk]},
+    ):
+        refused = post(staff, f"{API}{pk}/assign/", wrong)
+        assert refused.status_code == 400
+    assert Suggestion.objects.get(pk=pk).lead_unit is None
+    assert post(staff, f"{API}{pk}/assign/", {"lead_unit": town_unit.pk}).status_code == 200
 
 
 def _district_office():
@@ -557,3 +573,29 @@ def test_the_public_reading_the_working_api_gets_the_public_view_only(
     for private in ("consultations", "co_signers", "source_opinions", "attachments", "rating_comment"):
         assert private not in body
     assert "consultations" not in citizen.get(API).json()["results"][0]
+
+
+def test_submitting_removes_only_the_untouched_routing_drafts_it_covers(
+    alice, deputy, deputy_user, opinion, bodies
+):
+    from feedback import workflow as opinion_workflow
+
+    others = [
+        OpinionFactory(deputy=deputy, region=opinion.region, organization=opinion.organization) for _ in "ab"
+    ]
+    for item in (opinion, *others):
+        opinion_workflow.apply_action(
+            opinion=item, action="route", actor=deputy_user, data={"level": "district", "kind": "suggestion"}
+        )
+    drafts = {d.opinion_id: d for d in Suggestion.objects.filter(deputy=deputy, state="draft")}
+    edited = drafts[others[0].pk]
+    response = alice.patch(f"{API}{edited.pk}/", '{"title": "我改过的标题"}', content_type="application/json")
+    assert response.status_code == 200
+    # One suggestion from the first two opinions; the third opinion's draft is not covered.
+    pk = draft(alice, source_opinions=[opinion.pk, others[0].pk]).json()["id"]
+    assert post(alice, f"{API}{pk}/submit/").status_code == 200
+
+    left = set(Suggestion.objects.filter(deputy=deputy, state="draft").values_list("pk", flat=True))
+    assert left == {edited.pk, drafts[others[1].pk].pk}
+    submitted = SuggestionEvent.objects.get(suggestion_id=pk, action="submit")
+    assert submitted.data["removed_drafts"] == [drafts[opinion.pk].pk]

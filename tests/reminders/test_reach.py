@@ -209,3 +209,33 @@ def test_on_the_demo_data_every_deputy_behind_is_reached_exactly_once(settings, 
         .notifications.filter(kind=NotificationKind.QUOTA_DIGEST)
         .exists()
     )
+
+
+def test_reminder_texts_wait_in_the_outbox_while_the_broker_is_down(
+    world, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    from ops import outbox
+    from ops.models import OutboxTask
+
+    erin = world["erin"]
+    erin.private_phone = "13916000005"
+    erin.save()
+    with (
+        mock.patch.object(Task, "apply_async", side_effect=OperationalError("Connection refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        send_quota_reminders(as_of="2026-04-01")
+    row = Reach.objects.get(deputy=erin)
+    assert OutboxTask.objects.filter(task_name="deputies.tasks.send_reminder_text", args=[row.pk]).exists()
+    assert sms.LocmemSmsBackend.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.dispatch(grace_seconds=0)
+    assert [m.phone for m in sms.LocmemSmsBackend.outbox] == ["13916000005"]
+    row.refresh_from_db()
+    assert row.sent_at is not None

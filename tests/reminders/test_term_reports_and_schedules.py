@@ -64,7 +64,8 @@ def test_the_default_schedules_are_installed_once_and_admin_edits_are_kept():
     quota.save()
 
     assert install_default_schedules() == 0
-    assert PeriodicTask.objects.filter(name__in=[s.name for s in DEFAULT_SCHEDULES]).count() == 4
+    names = [s.name for s in DEFAULT_SCHEDULES]
+    assert PeriodicTask.objects.filter(name__in=names).count() == len(names) == 6
     quota.refresh_from_db()
     assert quota.enabled is False
     assert quota.crontab.hour == "7"
