@@ -47,6 +47,10 @@ class ContactActivityQuerySet(models.QuerySet):
         # `date` is a calendar date in Asia/Shanghai, so the year is simply its year.
         return self.filter(date__year=year)
 
+    def held(self):
+        """Activities that took place and were recorded (a planned one counts only once held)."""
+        return self.filter(planned=False)
+
     def for_deputy(self, deputy):
         return self.filter(participations__deputy=deputy)
 

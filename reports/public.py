@@ -62,7 +62,7 @@ class PublicStats:
 
 def public_stats(year: int) -> PublicStats:
     """The district's figures for the year (a fixed number of queries)."""
-    activities = ContactActivity.objects.in_year(year)
+    activities = ContactActivity.objects.in_year(year).held()
     by_region = list(
         activities.order_by()
         .values("constituency__region__name", "date__month", "is_constituency_contact")

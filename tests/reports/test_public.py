@@ -39,6 +39,21 @@ def test_the_public_sees_the_districts_figures(world_with_secrets, citizen):
     assert "public-chart-data" in content
 
 
+def test_an_announced_activity_is_not_counted_until_it_is_held(world, citizen):
+    before = citizen.get(URL, {"year": 2026}).context["stats"]
+    held = ContactActivity.objects.filter(date__year=2026, is_constituency_contact=True).first()
+    held.pk = None
+    held.planned = True
+    held.people_reached = 0
+    held.save()
+
+    after = citizen.get(URL, {"year": 2026}).context["stats"]
+
+    assert after.activities == before.activities
+    assert after.constituency_contacts == before.constituency_contacts
+    assert after.activities_by_month == before.activities_by_month
+
+
 def test_the_public_page_never_shows_personal_data_or_names(world_with_secrets, citizen, deputy):
     content = citizen.get(URL, {"year": 2026}).content.decode()
 
