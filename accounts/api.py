@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import scoping, sms_login, throttling
+from deputies import permissions as access
+
+from . import sms_login, throttling
 from .serializers import (
     DetailSerializer,
     MeSerializer,
@@ -150,9 +152,9 @@ class MeView(APIView):
         data = {
             "username": user.username,
             "display_name": str(user),
-            "role": scoping.role_of(user),
+            "role": access.role_of(user),
             "organization": user.organization_id,
-            "deputies": scoping.own_deputy_ids(user),
+            "deputies": access.own_deputy_ids(user),
         }
         return Response(MeSerializer(data).data)
 

@@ -1,7 +1,7 @@
 """API v1 of the registry (R-REG-1…8): read-only resources and the Popolo export.
 
 Everything here is public. The only non-public data, a deputy's private phone, staff notes and end
-reason, is shown per row to users whose jurisdiction (`accounts.scoping.deputies_in_jurisdiction`)
+reason, is shown per row to users whose jurisdiction (`deputies.permissions.deputies_in_jurisdiction`)
 includes that deputy.
 """
 
@@ -17,7 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import scoping
+from deputies import permissions as access
 from songjiang_liaison.api import PublicReadOnlyViewSet
 
 from . import filters, popolo, serializers
@@ -40,9 +40,9 @@ def with_private_access(queryset, user):
 
     One correlated subquery instead of a lookup per row, so lists stay at a fixed query count.
     """
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return queryset.annotate(can_see_private=Value(False, output_field=BooleanField()))
-    allowed = scoping.deputies_in_jurisdiction(user).filter(pk=OuterRef("pk"))
+    allowed = access.deputies_in_jurisdiction(user).filter(pk=OuterRef("pk"))
     return queryset.annotate(can_see_private=Exists(allowed))
 
 

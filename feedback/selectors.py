@@ -1,4 +1,4 @@
-"""Reads: who sees which opinions (through `accounts.scoping`), work queues, public tracking."""
+"""Reads: who sees which opinions (through `deputies.permissions`), work queues, public tracking."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts import scoping
 from accounts.models import Role
+from deputies import permissions as access
 
 from . import deadlines
 from .models import FINAL_STATES, Assignment, Opinion, OpinionEvent
@@ -19,17 +19,17 @@ def opinions_visible_to(user) -> QuerySet[Opinion]:
     routed to it; a handling unit: what is assigned to it; administrators and district-wide bodies:
     everything. The public: nothing (they use the tracking code)."""
     opinions = Opinion.objects.all()
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return opinions.none()
-    if scoping.is_district_wide(user):
+    if access.is_district_wide(user):
         return opinions
     condition = Q(pk__in=[])
-    deputy_ids = scoping.own_deputy_ids(user)
+    deputy_ids = access.own_deputy_ids(user)
     if deputy_ids:
         condition |= Q(deputy_id__in=deputy_ids) | Q(origin_deputy_id__in=deputy_ids)
-    org = scoping.staff_organization(user)
+    org = access.staff_organization(user)
     if org is not None and user.role == Role.LIAISON_STAFF:
-        condition |= Q(organization_id=org.pk) | Q(region__in=scoping.regions_in_jurisdiction(user))
+        condition |= Q(organization_id=org.pk) | Q(region__in=access.regions_in_jurisdiction(user))
     if org is not None and user.role == Role.UNIT_STAFF:
         condition |= Exists(Assignment.objects.filter(opinion=OuterRef("pk"), organization_id=org.pk))
     return opinions.filter(condition)

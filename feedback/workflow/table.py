@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from accounts import scoping
 from accounts.models import Role
+from deputies import permissions as access
 
 from ..models import (
     Opinion,
@@ -75,18 +75,18 @@ class Actor:
 
 
 def actor_for(user) -> Actor:
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return Actor(user=None)
     region_ids: frozenset[int] = frozenset()
-    if scoping.jurisdiction_region(user) is not None:
-        region_ids = frozenset(scoping.regions_in_jurisdiction(user).values_list("id", flat=True))
+    if access.jurisdiction_region(user) is not None:
+        region_ids = frozenset(access.regions_in_jurisdiction(user).values_list("id", flat=True))
     return Actor(
         user=user,
-        deputy_ids=frozenset(scoping.own_deputy_ids(user)),
-        org_id=user.organization_id if scoping.staff_organization(user) is not None else None,
-        role=scoping.role_of(user),
-        is_admin=scoping.is_admin(user),
-        district_wide=scoping.is_district_wide(user),
+        deputy_ids=frozenset(access.own_deputy_ids(user)),
+        org_id=user.organization_id if access.staff_organization(user) is not None else None,
+        role=access.role_of(user),
+        is_admin=access.is_admin(user),
+        district_wide=access.is_district_wide(user),
         region_ids=region_ids,
     )
 
