@@ -22,7 +22,7 @@ from accounts.models import Role
 from deputies import permissions as access
 from deputies.models import Deputy, Region
 
-from . import abuse, archive, deadlines, privacy, qrcodes, selectors, services, workflow
+from . import abuse, archive, deadlines, permissions, privacy, qrcodes, selectors, services, workflow
 from . import forms as f
 from .models import Channel, Rating
 
@@ -394,7 +394,7 @@ def _detail_context(request, opinion, *, action_forms=None, show_contact=False):
     forms_by_action = {action: f.ActionForm(action=action, opinion=opinion) for action in allowed}
     if action_forms:
         forms_by_action.update(action_forms)
-    can_see_contact = privacy.can_see_contact(user, opinion)
+    can_see_contact = permissions.may_see_contact(user, opinion)
     publication_form = None
     if opinion.publish and not opinion.confidential and archive.may_review(user, opinion):
         publication_form = f.PublicationForm(initial=archive.suggested_texts(opinion))
@@ -424,7 +424,7 @@ def detail(request, pk):
 def show_contact(request, pk):
     """Reveal the submitter's contact details to those allowed; every reveal is recorded (PIPL)."""
     opinion = _visible_opinion(request.user, pk)
-    if not privacy.can_see_contact(request.user, opinion):
+    if not permissions.may_see_contact(request.user, opinion):
         raise PermissionDenied
     privacy.record_contact_view(request.user, opinion)
     if _is_htmx(request):
