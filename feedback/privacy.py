@@ -19,8 +19,6 @@ from . import deadlines
 from .models import FINAL_STATES, ContactView, Opinion
 from .permissions import may_see_contact
 
-DEFAULT_RETENTION_MONTHS = 24
-
 
 def mask_phone(phone: str) -> str:
     """ "13812345678" → "138****5678"; short numbers keep only their last two digits."""
@@ -73,7 +71,7 @@ def contact_for(user, opinion: Opinion, *, record: bool = True) -> dict[str, str
 
 
 def retention_months() -> int:
-    return int(getattr(settings, "OPINION_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS))
+    return settings.OPINION_RETENTION_MONTHS
 
 
 def anonymize_closed_opinions(*, now: datetime.datetime | None = None, months: int | None = None) -> int:

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Role
 from contacts import quotas
 from deputies import permissions as access
 from deputies.models import Deputy
-from feedback import deadlines
 from feedback import selectors as opinion_selectors
 
 from . import handling
@@ -83,7 +81,7 @@ class Dashboard:
 
 
 def _long_overdue_days() -> int:
-    return getattr(settings, "OPINION_LONG_OVERDUE_DAYS", deadlines.LONG_OVERDUE_DAYS)
+    return settings.OPINION_LONG_OVERDUE_DAYS
 
 
 def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
@@ -149,16 +147,15 @@ def own_mandates(user, year: int) -> list[MandateProgress]:
 
 
 def dashboard_kind(user) -> str | None:
-    role = access.role_of(user)
-    if role == Role.ADMIN:
+    if access.is_admin(user):
         return ADMIN
-    if role == Role.LIAISON_STAFF and user.organization_id:
+    if access.is_liaison_staff(user):
         return LIAISON
-    if role == Role.UNIT_STAFF and user.organization_id:
+    if access.is_unit_staff(user):
         return UNIT
-    if role == Role.COMMITTEE_MEMBER:
+    if access.is_committee_member(user):
         return COMMITTEE
-    if role == Role.DEPUTY:
+    if access.is_deputy(user):
         return DEPUTY
     return None
 
