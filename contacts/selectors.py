@@ -70,14 +70,13 @@ def activities_changeable_by(user) -> QuerySet:
     - a deputy: those they logged themselves (not those a liaison body registered);
     - everyone else: none.
     """
-    from accounts.models import Role
 
     activities = ContactActivity.objects.all()
     if access.is_anonymous(user):
         return activities.none()
     if access.is_admin(user):
         return activities
-    if user.role == Role.LIAISON_STAFF and user.organization_id:
+    if access.is_liaison_staff(user):
         outside = Participation.objects.filter(activity_id=OuterRef("pk")).exclude(
             deputy__in=access.deputies_in_jurisdiction(user)
         )
@@ -85,7 +84,7 @@ def activities_changeable_by(user) -> QuerySet:
             Q(organized_by_id=user.organization_id)
             | (Q(pk__in=activities_visible_to(user).values("pk")) & ~Exists(outside))
         )
-    if user.role == Role.DEPUTY:
+    if access.is_deputy(user):
         own = access.own_deputy_ids(user)
         mine = Participation.objects.filter(deputy_id__in=own).values("activity_id")
         return activities.filter(created_by=user, organized_by__isnull=True, pk__in=mine)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from deputies import permissions as access
 from deputies.models import Congress, Deputy
 from feedback.selectors import opinions_visible_to
@@ -68,7 +67,7 @@ def _own_mandates(user):
 
 def _nav(user, *, has_mandates: bool | None = None) -> dict:
     if has_mandates is None:
-        has_mandates = user.role == Role.DEPUTY
+        has_mandates = access.is_deputy(user)
     return {"is_deputy": has_mandates, "is_staff": access.is_staff(user), "is_admin": access.is_admin(user)}
 
 
@@ -123,17 +122,23 @@ def _list_queryset(queryset):
 # --- My year --------------------------------------------------------------------------------------
 
 
+def _without_mandates(user):
+    """ "My year" of someone holding no mandate: staff go on to the overview; a deputy's account not
+    yet linked to a mandate finds nothing (404); other roles may not open it (403)."""
+    if access.is_staff(user):
+        return redirect("contacts:overview")
+    if not access.may_open_my_year(user):
+        raise PermissionDenied
+    raise Http404
+
+
 @login_required
 def my_year(request):
     """A deputy's progress toward the yearly quota (§三(六)), one section per mandate, with the
     activities and opinions behind each number."""
     mandates = list(_own_mandates(request.user))
     if not mandates:
-        if access.is_staff(request.user):
-            return redirect("contacts:overview")
-        if not access.may_open_my_year(request.user):
-            raise PermissionDenied
-        raise Http404
+        return _without_mandates(request.user)
     year = YearForm(request.GET).year_or_current()
     serving = [m for m in mandates if quotas.served_period(m.start_date, m.end_date, year)]
     ids = [m.pk for m in serving]

@@ -11,12 +11,13 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Value
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.serializers import MeSerializer
 from deputies import permissions as access
 from songjiang_liaison.api import PublicReadOnlyViewSet
 
@@ -164,7 +165,31 @@ class PopoloExportView(APIView):
         return Response(popolo.export(request=request))
 
 
+class MeView(APIView):
+    """GET /api/v1/auth/me/: the caller, their role and their mandates. It lives in the registry, which
+    knows mandates (accounts, the ground floor, imports no app above it)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="当前用户",
+        responses={200: MeSerializer, 401: OpenApiResponse(description="未登录")},
+        tags=["auth"],
+    )
+    def get(self, request):
+        user = request.user
+        data = {
+            "username": user.username,
+            "display_name": str(user),
+            "role": access.role_of(user),
+            "organization": user.organization_id,
+            "deputies": access.own_deputy_ids(user),
+        }
+        return Response(MeSerializer(data).data)
+
+
 urlpatterns = [
+    path("auth/me/", MeView.as_view(), name="api-auth-me"),
     path("popolo.json", PopoloExportView.as_view(), name="api-popolo"),
 ]
 
