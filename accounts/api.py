@@ -2,7 +2,8 @@
 
 `POST /api/v1/auth/token/` (username + password → `{"token": …}`), then send
 `Authorization: Token <token>` with every request. `GET /api/v1/auth/me/` answers `username`, `role`,
-`organization` (id or null) and `deputies` (the ids of the caller's own mandates).
+`organization` (id or null) and `deputies` (the ids of the caller's own mandates); that view lives in
+`deputies/api.py`, since accounts imports no app above it (docs/architecture.md).
 """
 
 from collections.abc import Mapping
@@ -19,10 +20,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import scoping, sms_login, throttling
+from . import sms_login, throttling
 from .serializers import (
     DetailSerializer,
-    MeSerializer,
     SmsCodeLoginSerializer,
     SmsCodeRequestSerializer,
     TokenSerializer,
@@ -137,29 +137,8 @@ class SmsTokenView(APIView):
         return Response({"token": token.key})
 
 
-class MeView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        summary="当前用户",
-        responses={200: MeSerializer, 401: OpenApiResponse(description="未登录")},
-        tags=["auth"],
-    )
-    def get(self, request):
-        user = request.user
-        data = {
-            "username": user.username,
-            "display_name": str(user),
-            "role": scoping.role_of(user),
-            "organization": user.organization_id,
-            "deputies": scoping.own_deputy_ids(user),
-        }
-        return Response(MeSerializer(data).data)
-
-
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-auth-token"),
-    path("auth/me/", MeView.as_view(), name="api-auth-me"),
     path("auth/sms/code/", SmsCodeView.as_view(), name="api-auth-sms-code"),
     path("auth/sms/token/", SmsTokenView.as_view(), name="api-auth-sms-token"),
 ]

@@ -3,7 +3,7 @@
 Activities are read-only here: they are logged, confirmed and corrected (with an amendment and its
 reason) through the services, so that closed years and the record stay intact. Administrators set the
 quota policies, close years and grant exemptions (through the services); liaison staff see the rows of
-their jurisdiction only (`contacts.selectors` / `accounts.scoping`).
+their jurisdiction only (`contacts.selectors` / `deputies.permissions`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from accounts import scoping
+from deputies import permissions as access
 from deputies.models import Deputy
 
 from . import selectors, services
@@ -37,13 +37,13 @@ class AdminOnlyWritesMixin:
     """Administrators may change; everyone else with admin access only views their jurisdiction."""
 
     def has_add_permission(self, request, *args):
-        return scoping.is_admin(request.user)
+        return access.is_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return scoping.is_admin(request.user)
+        return access.is_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return scoping.is_admin(request.user)
+        return access.is_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
@@ -57,9 +57,9 @@ class DeputyScopedMixin(AdminOnlyWritesMixin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if scoping.is_district_wide(request.user):
+        if access.is_district_wide(request.user):
             return queryset
-        return queryset.filter(**{f"{self.deputy_path}__in": scoping.deputies_in_jurisdiction(request.user)})
+        return queryset.filter(**{f"{self.deputy_path}__in": access.deputies_in_jurisdiction(request.user)})
 
 
 class ParticipationInline(admin.TabularInline):
@@ -149,7 +149,7 @@ class ContactActivityAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return scoping.is_admin(request.user) and (obj is None or not selectors.is_year_closed(obj.date.year))
+        return access.is_admin(request.user) and (obj is None or not selectors.is_year_closed(obj.date.year))
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff

@@ -30,7 +30,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import scoping
+from deputies import permissions as access
 from feedback.selectors import opinions_visible_to
 from songjiang_liaison.api import StandardPagination
 
@@ -210,7 +210,7 @@ class VoterReportViewSet(
 
     def get_queryset(self):
         return (
-            VoterReport.objects.filter(deputy__in=scoping.deputies_in_jurisdiction(self.request.user))
+            VoterReport.objects.filter(deputy__in=access.deputies_in_jurisdiction(self.request.user))
             .select_related("constituency")
             .order_by("-date", "-id")
         )
@@ -220,7 +220,7 @@ class VoterReportViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         # Another deputy's id answers 404, as for any record the caller may not see.
-        deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
+        deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
         try:
             report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
         except DjangoValidationError as exc:
@@ -252,7 +252,7 @@ class MeetingRequestViewSet(
         data = serializers.MeetingRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
+        deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
         try:
             meeting = services.request_meeting(actor=request.user, deputy=deputy, **values)
         except DjangoValidationError as exc:
@@ -325,7 +325,7 @@ class ProgressView(APIView):
         responses=serializers.ProgressSerializer,
     )
     def get(self, request, pk: int):
-        deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=pk)
+        deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=pk)
         raw_year = request.query_params.get("year")
         first, last = quotas.years_accepted()
         try:

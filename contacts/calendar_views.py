@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies import permissions as access
 from deputies.models import ContactPoint, Deputy
 
 from . import calendar, selectors, services
 from .forms import CalendarFilterForm, PlanActivityForm, RecordPlanForm, StaffPlanActivityForm
-from .views import _apply_errors, _is_staff, _nav, _own_mandates, _render, _staff_deputies
+from .views import _apply_errors, _nav, _own_mandates, _render, _staff_deputies
 
 PAGE_SIZE = 20
 
@@ -27,7 +28,7 @@ PAGE_SIZE = 20
 def plan_create(request):
     """A deputy (their own mandate) or a liaison body (its deputies, a group) announces an activity."""
     mandates = list(_own_mandates(request.user))
-    staff = _is_staff(request.user)
+    staff = access.is_staff(request.user)
     if mandates:
         form = PlanActivityForm(request.POST or None, mandates=mandates, user=request.user)
         log = services.log_activity

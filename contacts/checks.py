@@ -1,5 +1,5 @@
 """Checks shared by the services of this app: who may act for which deputies (through
-`accounts.scoping`), dates within mandates and not in the future (Asia/Shanghai), numbers of people,
+`deputies.permissions`), dates within mandates and not in the future (Asia/Shanghai), numbers of people,
 closed years, and which opinions may be linked to a record."""
 
 from __future__ import annotations
@@ -12,15 +12,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
-from accounts.models import Role
+from deputies import permissions as access
 
 from . import selectors
 from .models import MAX_PEOPLE_REACHED
-
-
-def is_staff_actor(actor) -> bool:
-    return scoping.is_admin(actor) or (actor.is_authenticated and actor.role == Role.LIAISON_STAFF)
 
 
 def require_staff_for(actor, deputies: Iterable) -> None:
@@ -28,15 +23,15 @@ def require_staff_for(actor, deputies: Iterable) -> None:
 
     One query for all the deputies, however many are submitted; the first one outside the
     jurisdiction is named in the refusal."""
-    if scoping.is_admin(actor):
+    if access.is_admin(actor):
         return
-    if not (actor.is_authenticated and actor.role == Role.LIAISON_STAFF):
+    if not access.is_liaison_staff(actor):
         raise PermissionDenied(_("只有联络机构工作人员可以办理此事项。"))
     deputies = list(deputies)
     if not deputies:
         return
     allowed = set(
-        scoping.deputies_in_jurisdiction(actor)
+        access.deputies_in_jurisdiction(actor)
         .filter(pk__in=[d.pk for d in deputies])
         .values_list("pk", flat=True)
     )
@@ -119,10 +114,10 @@ def allowed_opinions(actor, opinions: Iterable, deputies: Sequence) -> list:
     """Opinions that may be linked: those of the participants, recorded by the actor, or (staff) in
     the actor's jurisdiction."""
     opinions = list(opinions)
-    if not opinions or scoping.is_district_wide(actor):
+    if not opinions or access.is_district_wide(actor):
         return opinions
     deputy_ids = {d.pk for d in deputies}
-    regions = set(scoping.regions_in_jurisdiction(actor).values_list("pk", flat=True))
+    regions = set(access.regions_in_jurisdiction(actor).values_list("pk", flat=True))
     for opinion in opinions:
         if not (
             opinion.deputy_id in deputy_ids

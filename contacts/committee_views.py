@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
-from accounts.models import Role
+from deputies import permissions as access
 
 from . import selectors, services
 from .forms import CommitteeContactForm, YearForm
@@ -29,6 +28,8 @@ def _year(request) -> int:
 @login_required
 def committee_contacts(request):
     """A member's year: their fixed-contact deputies, how often each was contacted, the contacts."""
+    if not access.may_record_committee_contacts(request.user):
+        raise PermissionDenied
     seats = list(committee_seats_of(request.user))
     if not seats:
         raise Http404
@@ -53,6 +54,8 @@ def committee_contacts(request):
 
 @login_required
 def committee_contact_create(request):
+    if not access.may_record_committee_contacts(request.user):
+        raise PermissionDenied
     seats = list(committee_seats_of(request.user))
     if not seats:
         raise Http404
@@ -79,15 +82,11 @@ def committee_contact_create(request):
     )
 
 
-def may_see_member_report(user) -> bool:
-    return scoping.is_district_wide(user) or (user.is_authenticated and user.role == Role.COMMITTEE_MEMBER)
-
-
 @login_required
 def committee_report(request):
     """The compliance report's page for members (§三(三)): each Standing Committee member, their
     3–5 deputies, and the contacts of the year."""
-    if not may_see_member_report(request.user):
+    if not access.may_view_member_report(request.user):
         raise PermissionDenied
     year = _year(request)
     rows = selectors.committee_member_rows(year)

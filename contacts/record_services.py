@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
+from deputies import permissions as access
 
-from .checks import allowed_opinions, check_date, check_people, is_staff_actor, require_staff_for
+from .checks import allowed_opinions, check_date, check_people, require_staff_for
 from .models import (
     AttendanceStatus,
     MeetingRequest,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 def _require_self_or_staff(actor, deputy) -> None:
-    if deputy.pk in scoping.own_deputy_ids(actor):
+    if deputy.pk in access.own_deputy_ids(actor):
         return
     require_staff_for(actor, [deputy])
 
@@ -123,7 +123,7 @@ def record_research_report(
 
 def create_training_plan(*, actor, congress, year: int, title: str, description: str = "") -> TrainingPlan:
     """A training plan (§五(四), R-ACT-6)."""
-    if not is_staff_actor(actor):
+    if not access.is_staff(actor):
         raise PermissionDenied(_("培训计划由联络机构制定。"))
     if not (title or "").strip():
         raise ValidationError({"title": _("请填写名称。")})
@@ -139,7 +139,7 @@ def create_training_plan(*, actor, congress, year: int, title: str, description:
 def add_training_session(
     *, actor, plan: TrainingPlan, title: str, date: datetime.date, place: str = "", hours=0
 ) -> TrainingSession:
-    if not is_staff_actor(actor):
+    if not access.is_staff(actor):
         raise PermissionDenied(_("培训课程由联络机构安排。"))
     if not (title or "").strip():
         raise ValidationError({"title": _("请填写主题。")})
@@ -327,7 +327,7 @@ def record_committee_contact(
     acting_for_self = (member is not None and member.pk in own_seats) or (
         member is None and any(seat.committee_id == committee.pk for seat in own_seats.values())
     )
-    if not (acting_for_self or scoping.is_district_wide(actor)):
+    if not (acting_for_self or access.is_district_wide(actor)):
         raise PermissionDenied(_("只能登记本人（或本委员会）联系代表的情况。"))
     deputies = list(deputies)
     errors: dict = {}

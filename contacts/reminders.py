@@ -6,7 +6,7 @@ term-report reminders.
   at the last checkpoint of the year: everyone still short of any quota — gets ONE message saying what
   is missing before 31 December (`contacts.quotas`, the one place the rule lives), and every street
   working committee and town office gets ONE digest of its deputies who are behind (jurisdiction from
-  `accounts.scoping`). Deputies without a login still appear in the digest.
+  `deputies.permissions`). Deputies without a login still appear in the digest.
 - Term-report reminders (§三(七)): a deputy in the last year of the congress term who has not yet
   reported to the voters in this term is reminded once a quarter.
 
@@ -30,10 +30,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts import scoping
 from accounts.models import NotificationKind, Role, User
 from accounts.notify import Message, notify_many, recipient_language
 from deputies import invitations
+from deputies import permissions as access
 from deputies.models import LOCAL_LIAISON_BODY_KINDS, Deputy, Invitation, Organization, OrganizationKind
 from deputies.reach import Text, fits, reach
 
@@ -147,9 +147,9 @@ def _stand_ins() -> list[User]:
 
 
 def _jurisdictions(bodies: list[Organization]) -> dict[int, set[int]]:
-    """Deputy ids per liaison body, by `accounts.scoping`, in ONE query (a UNION of each body's)."""
+    """Deputy ids per liaison body, by `deputies.permissions`, in ONE query (a UNION of each body's)."""
     queries = [
-        scoping.deputies_in_jurisdiction(User(role=Role.LIAISON_STAFF, organization=body))
+        access.deputies_in_jurisdiction(User(role=Role.LIAISON_STAFF, organization=body))
         .order_by()
         .annotate(body=Value(body.pk))
         .values_list("pk", "body")

@@ -1,13 +1,13 @@
 """Reads of contact activities and the performance record, filtered by who is asking.
 
-Jurisdiction comes from `accounts.scoping` (§五(二)); nothing here re-derives it.
+Jurisdiction comes from `deputies.permissions` (§五(二)); nothing here re-derives it.
 """
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from accounts import scoping
+from deputies import permissions as access
 
 from .models import (
     Amendment,
@@ -25,14 +25,14 @@ def activities_visible_to(user) -> QuerySet:
     """Activities whose full record the user may see: the deputy's own, staff's within their
     jurisdiction (plus those their organization organized), a committee member's linked deputies'."""
     activities = ContactActivity.objects.all()
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return activities.none()
-    if scoping.is_district_wide(user):
+    if access.is_district_wide(user):
         return activities
-    deputies = scoping.deputies_in_jurisdiction(user)
+    deputies = access.deputies_in_jurisdiction(user)
     visible = Q(pk__in=Participation.objects.filter(deputy__in=deputies).values("activity_id"))
     visible |= Q(created_by=user)
-    org = scoping.staff_organization(user)
+    org = access.staff_organization(user)
     if org is not None:
         visible |= Q(organized_by=org)
     return activities.filter(visible)
@@ -70,23 +70,22 @@ def activities_changeable_by(user) -> QuerySet:
     - a deputy: those they logged themselves (not those a liaison body registered);
     - everyone else: none.
     """
-    from accounts.models import Role
 
     activities = ContactActivity.objects.all()
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return activities.none()
-    if scoping.is_admin(user):
+    if access.is_admin(user):
         return activities
-    if user.role == Role.LIAISON_STAFF and user.organization_id:
+    if access.is_liaison_staff(user):
         outside = Participation.objects.filter(activity_id=OuterRef("pk")).exclude(
-            deputy__in=scoping.deputies_in_jurisdiction(user)
+            deputy__in=access.deputies_in_jurisdiction(user)
         )
         return activities.filter(
             Q(organized_by_id=user.organization_id)
             | (Q(pk__in=activities_visible_to(user).values("pk")) & ~Exists(outside))
         )
-    if user.role == Role.DEPUTY:
-        own = scoping.own_deputy_ids(user)
+    if access.is_deputy(user):
+        own = access.own_deputy_ids(user)
         mine = Participation.objects.filter(deputy_id__in=own).values("activity_id")
         return activities.filter(created_by=user, organized_by__isnull=True, pk__in=mine)
     return activities.none()
@@ -112,7 +111,7 @@ def public_activities_of_deputy(deputy) -> QuerySet:
 
 def can_view_deputy_record(user, deputy) -> bool:
     """The deputy themself, staff within jurisdiction, linked committee members and administrators."""
-    return scoping.deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
+    return access.deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
 
 
 def is_year_closed(year: int) -> bool:
@@ -141,11 +140,11 @@ def with_voter_report_done(deputies: QuerySet) -> QuerySet:
 
 def research_reports_visible_to(user) -> QuerySet:
     reports = ResearchReport.objects.all()
-    if scoping.is_district_wide(user):
+    if access.is_district_wide(user):
         return reports
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return reports.none()
-    deputies = scoping.deputies_in_jurisdiction(user)
+    deputies = access.deputies_in_jurisdiction(user)
     return reports.filter(
         Q(
             pk__in=ResearchReport.deputies.through.objects.filter(deputy__in=deputies).values(
@@ -158,11 +157,11 @@ def research_reports_visible_to(user) -> QuerySet:
 
 def meeting_requests_visible_to(user) -> QuerySet:
     requests = MeetingRequest.objects.select_related("deputy__person", "organ", "liaison_body")
-    if scoping.is_district_wide(user):
+    if access.is_district_wide(user):
         return requests
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return requests.none()
-    return requests.filter(deputy__in=scoping.deputies_in_jurisdiction(user))
+    return requests.filter(deputy__in=access.deputies_in_jurisdiction(user))
 
 
 def training_attendance_of_deputy(deputy) -> QuerySet:

@@ -2,7 +2,7 @@
 
 Activities, confirmations, amendments, closed years and exemptions live here; the rest of the record
 (reports to voters, research, training, meetings) in `record_services.py`, re-exported below. Every
-function takes the acting user explicitly, checks the actor's rights through `accounts.scoping`
+function takes the acting user explicitly, checks the actor's rights through `deputies.permissions`
 (PermissionDenied when refused) and the input (ValidationError with field errors when invalid).
 """
 
@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
 from accounts.models import Role
+from deputies import permissions as access
 from ops.outbox import enqueue
 
 from . import quotas, selectors
@@ -28,7 +28,6 @@ from .checks import (
     check_people,
     close_year_lock,
     hold_year_open,
-    is_staff_actor,
     require_staff_for,
 )
 from .models import (
@@ -151,12 +150,12 @@ def _default_participants(actor, constituency) -> list:
 
 
 def _authorize_participants(actor, deputies: Sequence) -> None:
-    if scoping.is_admin(actor):
+    if access.is_admin(actor):
         return
     if actor.is_authenticated and actor.role == Role.LIAISON_STAFF:
         require_staff_for(actor, deputies)
         return
-    own = set(scoping.own_deputy_ids(actor))
+    own = set(access.own_deputy_ids(actor))
     if not own:
         raise PermissionDenied(_("只有人大代表或联络机构可以登记联系活动。"))
     if any(d.pk not in own for d in deputies):
@@ -257,7 +256,7 @@ def log_activity(
     _check_plan(planned=planned, date=date, start_time=start_time, end_time=end_time)
     linked_opinions = allowed_opinions(actor, opinions, deputies)
     cleaned_photos = _validate_photos(list(photos))
-    staff = is_staff_actor(actor)
+    staff = access.is_staff(actor)
     with transaction.atomic():
         hold_year_open(date)
         activity = ContactActivity.objects.create(
@@ -319,7 +318,7 @@ def register_activity_for_group(
     """A liaison body registers an activity it organized for many deputies at once, e.g. a centralized
     contact of a whole deputy group (R-ACT-5, §五(三)), or announces it ahead (`planned`). Only
     deputies in its jurisdiction; the members of `group` serving on the day are added to `deputies`."""
-    if not is_staff_actor(actor):
+    if not access.is_staff(actor):
         raise PermissionDenied(_("只有联络机构工作人员可以统一登记活动。"))
     participants = {d.pk: d for d in (deputies or [])}
     if group is not None:
@@ -368,7 +367,7 @@ def _apply_changes(actor, activity: ContactActivity, changes: dict, *, amending:
     )
     deputies = [p.deputy for p in participations]
     if "participants" in changes:
-        if not is_staff_actor(actor):
+        if not access.is_staff(actor):
             raise PermissionDenied(_("参加代表只能由联络机构修改。"))
         deputies = list(changes["participants"])
         _authorize_participants(actor, deputies)
@@ -544,7 +543,7 @@ def amend_activity(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写更正原因。")})
-    if not is_staff_actor(actor):
+    if not access.is_staff(actor):
         raise PermissionDenied(_("更正由联络机构或管理员办理。"))
     _get_changeable(actor, activity)
     with transaction.atomic():
@@ -591,7 +590,7 @@ def record_planned_activity(
         if opinions is not None:
             changes["opinions"] = opinions
         _apply_changes(actor, activity, changes, amending=False)
-        staff = is_staff_actor(actor)
+        staff = access.is_staff(actor)
         now = timezone.now()
         activity.confirmed_at = now if staff else None
         activity.confirmed_by = actor if staff else None
@@ -636,7 +635,7 @@ def confirm_activity(
 
 def close_year(*, actor, year: int) -> ClosedYear:
     """An administrator closes a past year: its activities become read-only (amendments only)."""
-    if not scoping.is_admin(actor):
+    if not access.is_admin(actor):
         raise PermissionDenied(_("只有管理员可以关闭年度。"))
     if year >= timezone.localdate().year:
         raise ValidationError({"year": _("只能关闭已经结束的年度。")})

@@ -1,7 +1,7 @@
 """Pages for contact activities and the performance record (§三(四)–(八), §五(三)–(五), R-ACT-1…7).
 
 Views parse input, call one service or selector, and render. Who may see what comes from
-`accounts.scoping` and `contacts.selectors`: an object outside the caller's reach is a 404.
+`deputies.permissions` and `contacts.selectors`: an object outside the caller's reach is a 404.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
-from accounts.models import Role
+from deputies import permissions as access
 from deputies.models import Congress, Deputy
 from feedback.selectors import opinions_visible_to
 
@@ -62,19 +61,14 @@ PAGE_SIZE = 20
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _is_staff(user) -> bool:
-    """Liaison staff and administrators: they register, confirm, amend and grant exemptions."""
-    return scoping.is_admin(user) or (user.is_authenticated and user.role == Role.LIAISON_STAFF)
-
-
 def _own_mandates(user):
     return Deputy.objects.filter(person__user=user).select_related("person", "congress", "constituency")
 
 
 def _nav(user, *, has_mandates: bool | None = None) -> dict:
     if has_mandates is None:
-        has_mandates = user.role == Role.DEPUTY
-    return {"is_deputy": has_mandates, "is_staff": _is_staff(user), "is_admin": scoping.is_admin(user)}
+        has_mandates = access.is_deputy(user)
+    return {"is_deputy": has_mandates, "is_staff": access.is_staff(user), "is_admin": access.is_admin(user)}
 
 
 def _render(request, template, context, *, section):
@@ -95,7 +89,7 @@ def _apply_errors(form, error: ValidationError, *, rename: dict | None = None) -
 
 
 def _require_staff(user) -> None:
-    if not _is_staff(user):
+    if not access.is_staff(user):
         raise PermissionDenied
 
 
@@ -128,15 +122,23 @@ def _list_queryset(queryset):
 # --- My year --------------------------------------------------------------------------------------
 
 
+def _without_mandates(user):
+    """ "My year" of someone holding no mandate: staff go on to the overview; a deputy's account not
+    yet linked to a mandate finds nothing (404); other roles may not open it (403)."""
+    if access.is_staff(user):
+        return redirect("contacts:overview")
+    if not access.may_open_my_year(user):
+        raise PermissionDenied
+    raise Http404
+
+
 @login_required
 def my_year(request):
     """A deputy's progress toward the yearly quota (§三(六)), one section per mandate, with the
     activities and opinions behind each number."""
     mandates = list(_own_mandates(request.user))
     if not mandates:
-        if _is_staff(request.user):
-            return redirect("contacts:overview")
-        raise Http404
+        return _without_mandates(request.user)
     year = YearForm(request.GET).year_or_current()
     serving = [m for m in mandates if quotas.served_period(m.start_date, m.end_date, year)]
     ids = [m.pk for m in serving]
@@ -205,7 +207,7 @@ def activity_list(request):
     deputy = None
     if deputy_id.isdigit():
         deputy = get_object_or_404(
-            scoping.deputies_in_jurisdiction(request.user).select_related("person"), pk=deputy_id
+            access.deputies_in_jurisdiction(request.user).select_related("person"), pk=deputy_id
         )
         activities = activities.filter(participations__deputy=deputy)
     if request.GET.get("unconfirmed"):
@@ -228,7 +230,7 @@ def activity_create(request):
     """A deputy logs an activity from a phone (R-ACT-1); it counts at once (or once confirmed)."""
     mandates = list(_own_mandates(request.user))
     if not mandates:
-        if _is_staff(request.user):
+        if access.is_staff(request.user):
             return redirect("contacts:register")
         raise Http404
     form = ActivityForm(request.POST or None, request.FILES or None, mandates=mandates, user=request.user)
@@ -255,7 +257,7 @@ def activity_detail(request, pk):
     activity = get_object_or_404(selectors.activity_pages_visible_to(request.user), pk=pk)
     closed = selectors.is_year_closed(activity.date.year)
     changeable = selectors.activities_changeable_by(request.user).filter(pk=activity.pk).exists()
-    staff = _is_staff(request.user)
+    staff = access.is_staff(request.user)
     return _render(
         request,
         "contacts/activity_detail.html",
@@ -381,7 +383,7 @@ def activity_confirm(request, pk):
 
 
 def _staff_deputies(user):
-    return scoping.deputies_in_jurisdiction(user).serving()
+    return access.deputies_in_jurisdiction(user).serving()
 
 
 @login_required
@@ -422,10 +424,10 @@ def confirm_queue(request):
 @login_required
 def overview(request):
     """Staff: the year's progress of every deputy in their jurisdiction, in one aggregate query."""
-    if not (_is_staff(request.user) or request.user.role == Role.COMMITTEE_MEMBER):
+    if not access.may_view_progress_overview(request.user):
         raise PermissionDenied
     year = YearForm(request.GET).year_or_current()
-    deputies = scoping.deputies_in_jurisdiction(request.user).filter(
+    deputies = access.deputies_in_jurisdiction(request.user).filter(
         pk__in=quotas.deputies_serving_in_year(year).values("pk")
     )
     rows = quotas.progress_for_year(year, deputies=deputies)
@@ -445,7 +447,7 @@ def overview(request):
             "years": list(range(today.year, today.year - 6, -1)),
             "behind_only": behind_only,
             "query_string": query.urlencode(),
-            "can_exempt": _is_staff(request.user),
+            "can_exempt": access.is_staff(request.user),
         },
         section="overview",
     )
@@ -455,7 +457,7 @@ def overview(request):
 def exemption_create(request):
     """Excuse a deputy from a year's quota, with a reason (§三(六) "一般")."""
     _require_staff(request.user)
-    deputies = scoping.deputies_in_jurisdiction(request.user)
+    deputies = access.deputies_in_jurisdiction(request.user)
     initial = {}
     if request.GET.get("deputy", "").isdigit():
         initial["deputy"] = int(request.GET["deputy"])
@@ -486,7 +488,7 @@ def exemption_create(request):
 @login_required
 def close_year(request):
     """An administrator closes a past year: its activities become read-only; corrections are amendments."""
-    if not scoping.is_admin(request.user):
+    if not access.is_admin(request.user):
         raise PermissionDenied
     form = CloseYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -516,7 +518,7 @@ def close_year(request):
 def record(request, deputy_id):
     """履职档案 (R-ACT-5): everything of one mandate, for the deputy and staff in jurisdiction."""
     deputy = get_object_or_404(
-        scoping.deputies_in_jurisdiction(request.user).select_related(
+        access.deputies_in_jurisdiction(request.user).select_related(
             "person", "congress", "constituency__region", "group"
         ),
         pk=deputy_id,
@@ -547,7 +549,7 @@ def record(request, deputy_id):
             "exemptions": list(deputy.quota_exemptions.all()),
             "is_own": deputy.person.user_id == request.user.pk,
         },
-        section="overview" if _is_staff(request.user) else "my_year",
+        section="overview" if access.is_staff(request.user) else "my_year",
     )
 
 
@@ -556,7 +558,7 @@ def record(request, deputy_id):
 
 def _deputies_for_forms(user):
     """Mandates the caller may record for: their own; staff: their jurisdiction's serving deputies."""
-    if _is_staff(user):
+    if access.is_staff(user):
         return _staff_deputies(user)
     return Deputy.objects.filter(person__user=user)
 
@@ -564,7 +566,7 @@ def _deputies_for_forms(user):
 @login_required
 def voter_reports(request):
     """Reports to voters (§三(七), R-ACT-3) and who has reported this term."""
-    deputies = scoping.deputies_in_jurisdiction(request.user)
+    deputies = access.deputies_in_jurisdiction(request.user)
     reports = (
         VoterReport.objects.filter(deputy__in=deputies)
         .select_related("deputy__person", "deputy__congress", "constituency")
@@ -621,7 +623,7 @@ def research(request):
     return _render(
         request,
         "contacts/research.html",
-        {"page": page, "can_create": _is_staff(request.user)},
+        {"page": page, "can_create": access.is_staff(request.user)},
         section="research",
     )
 
@@ -655,7 +657,7 @@ def research_create(request):
 
 def _training_plans(user):
     """Plans of the congresses whose deputies the caller sees (thin adapter: no selector for plans)."""
-    congress_ids = scoping.deputies_in_jurisdiction(user).values("congress_id")
+    congress_ids = access.deputies_in_jurisdiction(user).values("congress_id")
     return TrainingPlan.objects.filter(congress_id__in=congress_ids).select_related("congress")
 
 
@@ -664,7 +666,7 @@ def training(request):
     plans = _training_plans(request.user).prefetch_related(
         Prefetch("sessions", queryset=TrainingSession.objects.order_by("date", "id"))
     )
-    own_ids = scoping.own_deputy_ids(request.user)
+    own_ids = access.own_deputy_ids(request.user)
     attendance = {
         a.session_id: a
         for a in TrainingAttendance.objects.filter(deputy_id__in=own_ids).only("session_id", "status")
@@ -673,7 +675,7 @@ def training(request):
     return _render(
         request,
         "contacts/training.html",
-        {"page": page, "attendance": attendance, "can_manage": _is_staff(request.user)},
+        {"page": page, "attendance": attendance, "can_manage": access.is_staff(request.user)},
         section="training",
     )
 
@@ -682,7 +684,7 @@ def training(request):
 def training_plan_create(request):
     _require_staff(request.user)
     congresses = Congress.objects.filter(
-        pk__in=scoping.deputies_in_jurisdiction(request.user).values("congress_id")
+        pk__in=access.deputies_in_jurisdiction(request.user).values("congress_id")
     )
     form = TrainingPlanForm(request.POST or None, congresses=congresses)
     if request.method == "POST" and form.is_valid():
@@ -732,7 +734,7 @@ def training_attendance(request, session_id):
         pk=session_id,
     )
     deputies = (
-        scoping.deputies_in_jurisdiction(request.user)
+        access.deputies_in_jurisdiction(request.user)
         .filter(congress_id=session.plan.congress_id)
         .serving(on=session.date)
         .select_related("person")
@@ -775,8 +777,8 @@ def meetings(request):
             "page": page,
             "state": state,
             "states": MeetingState.choices,
-            "can_request": bool(scoping.own_deputy_ids(request.user)),
-            "can_manage": _is_staff(request.user),
+            "can_request": bool(access.own_deputy_ids(request.user)),
+            "can_manage": access.is_staff(request.user),
             "query_string": f"state={state}" if state else "",
         },
         section="meetings",

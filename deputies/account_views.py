@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
 from accounts.phones import normalize_mobile
+from deputies import permissions as access
 
 from . import invitations, reach
 from .forms import AcceptInvitationForm, InvitationFilterForm
@@ -84,7 +84,7 @@ def accept_invitation(request, token: str):
 
 
 def _require_inviter(user) -> None:
-    if not invitations.may_invite(user):
+    if not access.may_invite_deputies(user):
         raise PermissionDenied
 
 
@@ -96,7 +96,7 @@ def accounts(request):
     _require_inviter(request.user)
     form = InvitationFilterForm(request.GET or None)
     deputies = (
-        scoping.deputies_in_jurisdiction(request.user)
+        access.deputies_in_jurisdiction(request.user)
         .serving()
         .select_related("person__user", "congress")
         .order_by("person__name", "pk")
@@ -152,7 +152,7 @@ def resend(request, deputy_id: int):
     """Send one deputy a new invitation (the previous link stops working). Another office's deputy is
     a 404, as if it did not exist."""
     _require_inviter(request.user)
-    deputy = get_object_or_404(scoping.deputies_in_jurisdiction(request.user), pk=deputy_id)
+    deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=deputy_id)
     result = invitations.invite_deputies(actor=request.user, deputies=[deputy], resend=True)
     messages.success(request, result.summary())
     return redirect("deputies:accounts")

@@ -1,7 +1,7 @@
 """Registry admin with change history, scoped for liaison staff (§五(二)).
 
 Administrators see and change everything. Liaison staff (is_staff, role LIAISON_STAFF) see and change
-only what ``accounts.scoping`` puts in their jurisdiction: the deputies, venues, groups and
+only what ``deputies.permissions`` puts in their jurisdiction: the deputies, venues, groups and
 constituencies of their street or town, the people holding those mandates (and people their body
 entered, until a mandate is added), and their own organization's public details. Anything else,
 opened by id, is "not found". Every write is recorded by django-simple-history.
@@ -21,8 +21,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import scoping
 from accounts.models import Role
+from deputies import permissions as access
 
 from . import invitations, services
 from .forms import CommitteeMemberAdminForm, OrganizationAdminForm, PersonAdminForm
@@ -45,15 +45,15 @@ from .models import (
 
 def _is_liaison_staff(request) -> bool:
     user = request.user
-    return user.is_active and user.is_staff and user.role == Role.LIAISON_STAFF and not scoping.is_admin(user)
+    return user.is_active and user.is_staff and user.role == Role.LIAISON_STAFF and not access.is_admin(user)
 
 
 def _regions(request):
-    return scoping.regions_in_jurisdiction(request.user)
+    return access.regions_in_jurisdiction(request.user)
 
 
 class ScopedAdminMixin:
-    """Model admin whose rows, permissions and foreign-key choices follow ``accounts.scoping``.
+    """Model admin whose rows, permissions and foreign-key choices follow ``deputies.permissions``.
 
     Subclasses say what is in a liaison staff member's jurisdiction (``scope``) and whether staff may
     add or change that model at all. Administrators fall through to Django's own permissions.
@@ -73,7 +73,7 @@ class ScopedAdminMixin:
     # Rows
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if scoping.is_admin(request.user):
+        if access.is_admin(request.user):
             return queryset
         if _is_liaison_staff(request):
             return self.scope(request, queryset)
@@ -138,8 +138,8 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 def _persons_in_scope(request):
     """People with a mandate in the staff member's jurisdiction, and people without a mandate or a
-    Standing Committee seat whom their own organization entered (``scoping.persons_manageable``)."""
-    return scoping.persons_manageable(request.user)
+    Standing Committee seat whom their own organization entered (``access.persons_manageable``)."""
+    return access.persons_manageable(request.user)
 
 
 @admin.register(Region)
@@ -218,9 +218,9 @@ class MandateInline(admin.TabularInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("congress", "constituency", "group")
-        if scoping.is_admin(request.user):
+        if access.is_admin(request.user):
             return queryset
-        return queryset.filter(pk__in=scoping.deputies_in_jurisdiction(request.user))
+        return queryset.filter(pk__in=access.deputies_in_jurisdiction(request.user))
 
 
 @admin.register(Person)
@@ -268,7 +268,7 @@ class DeputyAdmin(ScopedAdmin):
     actions = ("send_invitations", "resend_invitations")
 
     def scope(self, request, queryset):
-        return queryset.filter(pk__in=scoping.deputies_in_jurisdiction(request.user))
+        return queryset.filter(pk__in=access.deputies_in_jurisdiction(request.user))
 
     def _invite(self, request, queryset, *, resend: bool):
         try:
@@ -360,11 +360,11 @@ class OrganizationAdmin(ScopedAdmin):
     actions = ("send_invitations",)
 
     def scope(self, request, queryset):
-        return queryset.filter(pk__in=scoping.organizations_manageable(request.user))
+        return queryset.filter(pk__in=access.organizations_manageable(request.user))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not scoping.is_admin(request.user):
+        if not access.is_admin(request.user):
             actions.pop("send_invitations", None)
         return actions
 
@@ -441,7 +441,7 @@ class ContactPointAdmin(ScopedAdmin):
         if db_field.name == "region":
             return _regions(request)
         if db_field.name == "organization":
-            return scoping.organizations_manageable(request.user)
+            return access.organizations_manageable(request.user)
         return None
 
     def get_inlines(self, request, obj):
@@ -467,7 +467,7 @@ class ReceptionDutyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if db_field.name == "contact_point":
             return ContactPoint.objects.filter(region__in=_regions(request))
         if db_field.name == "deputy":
-            return scoping.deputies_in_jurisdiction(request.user).select_related("person", "congress")
+            return access.deputies_in_jurisdiction(request.user).select_related("person", "congress")
         return None
 
 
@@ -483,10 +483,10 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "key"]
 
     def has_module_permission(self, request):
-        return scoping.is_admin(request.user)
+        return access.is_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return scoping.is_admin(request.user)
+        return access.is_admin(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,7 @@
 """API v1 of the registry (R-REG-1…8): read-only resources and the Popolo export.
 
 Everything here is public. The only non-public data, a deputy's private phone, staff notes and end
-reason, is shown per row to users whose jurisdiction (`accounts.scoping.deputies_in_jurisdiction`)
+reason, is shown per row to users whose jurisdiction (`deputies.permissions.deputies_in_jurisdiction`)
 includes that deputy.
 """
 
@@ -11,13 +11,14 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Value
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import scoping
+from accounts.serializers import MeSerializer
+from deputies import permissions as access
 from songjiang_liaison.api import PublicReadOnlyViewSet
 
 from . import filters, popolo, serializers
@@ -40,9 +41,9 @@ def with_private_access(queryset, user):
 
     One correlated subquery instead of a lookup per row, so lists stay at a fixed query count.
     """
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return queryset.annotate(can_see_private=Value(False, output_field=BooleanField()))
-    allowed = scoping.deputies_in_jurisdiction(user).filter(pk=OuterRef("pk"))
+    allowed = access.deputies_in_jurisdiction(user).filter(pk=OuterRef("pk"))
     return queryset.annotate(can_see_private=Exists(allowed))
 
 
@@ -164,7 +165,31 @@ class PopoloExportView(APIView):
         return Response(popolo.export(request=request))
 
 
+class MeView(APIView):
+    """GET /api/v1/auth/me/: the caller, their role and their mandates. It lives in the registry, which
+    knows mandates (accounts, the ground floor, imports no app above it)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="当前用户",
+        responses={200: MeSerializer, 401: OpenApiResponse(description="未登录")},
+        tags=["auth"],
+    )
+    def get(self, request):
+        user = request.user
+        data = {
+            "username": user.username,
+            "display_name": str(user),
+            "role": access.role_of(user),
+            "organization": user.organization_id,
+            "deputies": access.own_deputy_ids(user),
+        }
+        return Response(MeSerializer(data).data)
+
+
 urlpatterns = [
+    path("auth/me/", MeView.as_view(), name="api-auth-me"),
     path("popolo.json", PopoloExportView.as_view(), name="api-popolo"),
 ]
 

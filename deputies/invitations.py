@@ -14,7 +14,7 @@ handling-unit staff).
 - Nothing here tells anyone whether a phone number belongs to an account: invitations go only to the
   numbers on file, chosen by staff, and the link's page never shows the number.
 - Who may invite whom: administrators everyone; liaison staff the deputies in their jurisdiction
-  (`accounts.scoping`); organizations are invited by administrators.
+  (`deputies.permissions`); organizations are invited by administrators.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import scoping, sms
+from accounts import sms
 from accounts.models import Role, User
 from accounts.phones import normalize_mobile
+from deputies import permissions as access
 from ops.outbox import enqueue_many
 
 from .models import Deputy, Invitation, Organization, Person
@@ -141,7 +142,7 @@ def invitable_deputies(
     command, `actor=None`), optionally of one congress, one street or town, or one liaison body."""
     deputies = Deputy.objects.serving(on=on).exclude(has_active_account())
     if actor is not None:
-        deputies = deputies.filter(pk__in=scoping.deputies_in_jurisdiction(actor).values("pk"))
+        deputies = deputies.filter(pk__in=access.deputies_in_jurisdiction(actor).values("pk"))
     if congress is not None:
         deputies = deputies.filter(congress=congress)
     if region is not None:
@@ -151,12 +152,6 @@ def invitable_deputies(
     if never_invited:
         deputies = deputies.exclude(Exists(Invitation.objects.filter(person_id=OuterRef("person_id"))))
     return deputies
-
-
-def may_invite(actor) -> bool:
-    return scoping.is_admin(actor) or (
-        actor is not None and actor.is_authenticated and actor.role == Role.LIAISON_STAFF
-    )
 
 
 def mobile_on_file(deputies: Iterable[Deputy]) -> str | None:
@@ -204,12 +199,12 @@ def invite_deputies(*, actor, deputies: Iterable[Deputy], resend: bool = False) 
     With `resend`, a person's open invitation is replaced by a new one (the old link stops working).
     Deputies outside the actor's jurisdiction are refused (PermissionDenied), never silently invited.
     """
-    if actor is not None and not may_invite(actor):
+    if actor is not None and not access.may_invite_deputies(actor):
         raise PermissionDenied
     ids = {d.pk for d in deputies}
     allowed = Deputy.objects.filter(pk__in=ids)
     if actor is not None:
-        allowed = allowed.filter(pk__in=scoping.deputies_in_jurisdiction(actor).values("pk"))
+        allowed = allowed.filter(pk__in=access.deputies_in_jurisdiction(actor).values("pk"))
     if allowed.count() != len(ids):
         raise PermissionDenied
     person_ids = set(allowed.values_list("person_id", flat=True))
@@ -259,7 +254,7 @@ def invite_organizations(
     """Invite a staff account for each organization (administrators only): liaison staff for a liaison
     body, handling-unit staff for a handling unit; sent to the organization's mobile, else its e-mail.
     An organization that already has an active staff account is skipped."""
-    if actor is not None and not scoping.is_admin(actor):
+    if actor is not None and not access.is_admin(actor):
         raise PermissionDenied
     ids = [o.pk for o in organizations]
     staffed = set(

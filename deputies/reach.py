@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import scoping, sms
+from accounts import sms
 from accounts.models import Role, User
 from accounts.notify import Message, notify_many
 from accounts.phones import normalize_mobile
+from deputies import permissions as access
 from ops.outbox import enqueue_many
 
 from .models import Deputy, Organization, Reach, ReachChannel
@@ -36,9 +37,9 @@ MAX_SEGMENTS = 2
 
 
 def served_by(body: Organization) -> QuerySet:
-    """The deputies a liaison body serves: the jurisdiction its staff would have (`accounts.scoping`),
+    """The deputies a liaison body serves: the jurisdiction its staff would have (`deputies.permissions`),
     whether or not it has staff accounts."""
-    return scoping.deputies_in_jurisdiction(User(role=Role.LIAISON_STAFF, organization=body))
+    return access.deputies_in_jurisdiction(User(role=Role.LIAISON_STAFF, organization=body))
 
 
 def channel_for(deputy: Deputy) -> str:

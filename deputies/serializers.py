@@ -73,7 +73,7 @@ class DeputyGroupSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# Fields of a deputy that only staff with jurisdiction over that deputy (accounts.scoping) may see.
+# Fields of a deputy that only staff with jurisdiction over that deputy (deputies.permissions) may see.
 PRIVATE_DEPUTY_FIELDS = ("private_phone", "staff_notes", "end_reason")
 
 

@@ -15,12 +15,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-DEFAULT_RATE = "10/hour"
+from songjiang_liaison import config
+
 DEFAULT_SCOPE = "opinion_submit"
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|cn|top|xyz|vip|cc|io)\b)", re.IGNORECASE)
-# A few obvious ones; administrators add more in the admin (BlockedTerm) or the setting.
-DEFAULT_BLOCKED_TERMS = ("代开发票", "博彩", "赌场", "色情", "裸聊", "刷单", "贷款无抵押")
 
 
 class RateLimited(Exception):
@@ -33,16 +31,12 @@ class RateLimited(Exception):
 
 def parse_rate(rate: str) -> tuple[int, int]:
     """ "10/hour" → (10, 3600)."""
-    count, _sep, period = rate.partition("/")
-    return int(count), _PERIODS[period.strip()[0].lower()]
+    return config.parse_rate("OPINION_RATE", rate)
 
 
 def current_rate() -> str:
-    rate = getattr(settings, "OPINION_RATE", None)
-    if rate:
-        return rate
-    rates = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_THROTTLE_RATES", {})
-    return rates.get(DEFAULT_SCOPE) or DEFAULT_RATE
+    """Submissions per client address (settings.OPINION_RATE, checked at start)."""
+    return settings.OPINION_RATE
 
 
 def _client_key(client_ip: str | None) -> str:
@@ -77,7 +71,7 @@ def is_honeypot_hit(value: str | None) -> bool:
 def blocked_terms() -> list[str]:
     from .models import BlockedTerm
 
-    configured = getattr(settings, "OPINION_BLOCKED_TERMS", DEFAULT_BLOCKED_TERMS)
+    configured = settings.OPINION_BLOCKED_TERMS
     stored = BlockedTerm.objects.filter(is_active=True).values_list("term", flat=True)
     return [t for t in {*configured, *stored} if t]
 
@@ -90,7 +84,7 @@ def moderation_reasons(*texts: str) -> list[str]:
     hits = sorted(term for term in blocked_terms() if term.lower() in lowered)
     if hits:
         reasons.append(_("含屏蔽词：%(terms)s") % {"terms": "、".join(hits)})
-    if getattr(settings, "OPINION_BLOCK_LINKS", True) and _LINK.search(joined):
+    if settings.OPINION_BLOCK_LINKS and _LINK.search(joined):
         reasons.append(_("含网址链接"))
     return reasons
 

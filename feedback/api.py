@@ -28,6 +28,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deputies import permissions as access
 from songjiang_liaison.api import StandardPagination
 
 from . import abuse, archive, selectors, serializers, services, workflow
@@ -63,7 +64,7 @@ def _rate_limited(exc: abuse.RateLimited) -> Response:
 
 class OpinionPermission(permissions.BasePermission):
     """The public submits without signing in; a signed-in user submits only if they may record
-    opinions, as on the website's record form (`services.may_record`). Only logged-in users read the
+    opinions, as on the website's record form (`access.may_record_opinions`). Only logged-in users read the
     queues (what each sees: selectors)."""
 
     message = gettext_lazy("只有人大代表、联络机构工作人员和管理员可以登记意见。")
@@ -71,7 +72,7 @@ class OpinionPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         signed_in = bool(request.user and request.user.is_authenticated)
         if view.action == "create":
-            return not signed_in or services.may_record(request.user)
+            return not signed_in or access.may_record_opinions(request.user)
         return signed_in
 
 

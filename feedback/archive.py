@@ -24,7 +24,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import workflow
+from . import permissions
 from .models import Opinion, OpinionEvent, OpinionState, Publication
 
 # States the public never sees: unchecked submissions and opinions folded into another one.
@@ -123,8 +123,8 @@ def steps(opinion: Opinion) -> list[OpinionEvent]:
 
 def may_review(user, opinion: Opinion) -> bool:
     """Those who handle the opinion for the liaison body decide: administrators, staff of the body
-    it is with, a street or town body for its own area (as `workflow.liaison_in_charge`)."""
-    return workflow.liaison_in_charge(workflow.actor_for(user), opinion)
+    it is with, a street or town body for its own area (as `permissions.liaison_in_charge`)."""
+    return permissions.liaison_in_charge(permissions.actor_for(user), opinion)
 
 
 def needs_review(opinion: Opinion) -> bool:

@@ -37,16 +37,7 @@ CO_UNIT_MONTHS = 1
 REHANDLE_MONTHS = 1
 # No reply date, extensions included, goes past this many months from the assignment.
 MAX_SUGGESTION_MONTHS = 6
-# Past the due date by more than this many days: "long overdue".
-LONG_OVERDUE_DAYS = 30
-
-DEFAULT_REPLY_PERIODS: dict[str, tuple[int, str]] = {
-    "street": (15, "working_days"),
-    "town": (15, "working_days"),
-    "district": (3, "months"),
-    "city": (3, "months"),
-    "letters": (60, "days"),
-}
+# Reply periods by level: settings.OPINION_REPLY_PERIODS; "long overdue": settings.OPINION_LONG_OVERDUE_DAYS.
 
 ON_TIME = "on_time"
 OVERDUE = "overdue"
@@ -135,8 +126,8 @@ def local_day(moment: datetime.datetime) -> datetime.date:
 
 
 def reply_period(level: str) -> tuple[int, str]:
-    periods = {**DEFAULT_REPLY_PERIODS, **getattr(settings, "OPINION_REPLY_PERIODS", {})}
-    return periods.get(level, DEFAULT_REPLY_PERIODS["street"])
+    periods = settings.OPINION_REPLY_PERIODS
+    return periods.get(level, periods["street"])
 
 
 # --- The deadlines themselves (pure) -------------------------------------------------------------
@@ -206,7 +197,7 @@ def on_time(done_at: datetime.datetime, due_at: datetime.datetime | None) -> boo
 def status_for(due_at: datetime.datetime | None, now: datetime.datetime) -> str:
     if due_at is None or now <= due_at:
         return ON_TIME
-    long_after = getattr(settings, "OPINION_LONG_OVERDUE_DAYS", LONG_OVERDUE_DAYS)
+    long_after = settings.OPINION_LONG_OVERDUE_DAYS
     if now > due_at + datetime.timedelta(days=long_after):
         return LONG_OVERDUE
     return OVERDUE

@@ -1,9 +1,10 @@
 """The submitter's personal information (个人信息保护法, PIPL).
 
 Name, phone and address are seen only by the deputy the opinion is assigned to and the staff handling
-it; everyone else sees them masked (`138****5678`); the public, the tracking page and the public API
-never see them. Each view of the unmasked details leaves an audit row. Contact details of opinions
-closed longer than `settings.OPINION_RETENTION_MONTHS` are blanked by `anonymize_closed_opinions`.
+it (`permissions.may_see_contact`); everyone else sees them masked (`138****5678`); the public, the
+tracking page and the public API never see them. Each view of the unmasked details leaves an audit
+row. Contact details of opinions closed longer than `settings.OPINION_RETENTION_MONTHS` are blanked
+by `anonymize_closed_opinions`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from django.utils import timezone
 
 from . import deadlines
 from .models import FINAL_STATES, ContactView, Opinion
-
-DEFAULT_RETENTION_MONTHS = 24
+from .permissions import may_see_contact
 
 
 def mask_phone(phone: str) -> str:
@@ -46,23 +46,6 @@ def mask_address(address: str) -> str:
     return value[:6] + "***"
 
 
-def can_see_contact(user, opinion: Opinion) -> bool:
-    """Only the deputy it is assigned to and the staff handling it (the body it is with, the
-    street or town body of the place, and the handling units while the submitter agreed)."""
-    from . import workflow
-
-    if user is None or not user.is_authenticated or opinion.anonymized_at is not None:
-        return False
-    actor = workflow.actor_for(user)
-    if workflow.deputy_in_charge(actor, opinion):
-        return True
-    if actor.is_liaison and workflow.liaison_in_charge(actor, opinion):
-        return True
-    if opinion.consent and actor.org_id is not None:
-        return opinion.assignments.filter(organization_id=actor.org_id).exists()
-    return False
-
-
 def record_contact_view(user, opinion: Opinion) -> ContactView:
     """One audit row per view of the unmasked contact details."""
     return ContactView.objects.create(user=user, opinion=opinion)
@@ -70,7 +53,7 @@ def record_contact_view(user, opinion: Opinion) -> ContactView:
 
 def contact_for(user, opinion: Opinion, *, record: bool = True) -> dict[str, str]:
     """The submitter's details as `user` may see them (recording the view when unmasked)."""
-    if can_see_contact(user, opinion):
+    if may_see_contact(user, opinion):
         if record and (opinion.submitter_name or opinion.submitter_phone or opinion.submitter_address):
             record_contact_view(user, opinion)
         return {
@@ -88,7 +71,7 @@ def contact_for(user, opinion: Opinion, *, record: bool = True) -> dict[str, str
 
 
 def retention_months() -> int:
-    return int(getattr(settings, "OPINION_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS))
+    return settings.OPINION_RETENTION_MONTHS
 
 
 def anonymize_closed_opinions(*, now: datetime.datetime | None = None, months: int | None = None) -> int:

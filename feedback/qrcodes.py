@@ -19,7 +19,7 @@ def deputy_form_url(request, deputy_id: int) -> str:
     """The absolute URL a phone camera opens. A printed code must not carry whatever host a staff
     member happened to use (an intranet name), so `settings.PUBLIC_BASE_URL` wins when set;
     otherwise the scheme and host of the current request."""
-    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    base = settings.PUBLIC_BASE_URL
     if base:
         return base.rstrip("/") + deputy_form_path(deputy_id)
     return request.build_absolute_uri(deputy_form_path(deputy_id))

@@ -1,38 +1,15 @@
-"""Reads: who sees which opinions (through `accounts.scoping`), work queues, public tracking."""
+"""Reads: work queues and public tracking over the opinions a user sees (`feedback.permissions`)."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-
-from accounts import scoping
-from accounts.models import Role
 
 from . import deadlines
 from .models import FINAL_STATES, Assignment, Opinion, OpinionEvent
-
-
-def opinions_visible_to(user) -> QuerySet[Opinion]:
-    """Deputies: their own (also what they passed up); a street/town body: its area and what is
-    routed to it; a handling unit: what is assigned to it; administrators and district-wide bodies:
-    everything. The public: nothing (they use the tracking code)."""
-    opinions = Opinion.objects.all()
-    if scoping.is_anonymous(user):
-        return opinions.none()
-    if scoping.is_district_wide(user):
-        return opinions
-    condition = Q(pk__in=[])
-    deputy_ids = scoping.own_deputy_ids(user)
-    if deputy_ids:
-        condition |= Q(deputy_id__in=deputy_ids) | Q(origin_deputy_id__in=deputy_ids)
-    org = scoping.staff_organization(user)
-    if org is not None and user.role == Role.LIAISON_STAFF:
-        condition |= Q(organization_id=org.pk) | Q(region__in=scoping.regions_in_jurisdiction(user))
-    if org is not None and user.role == Role.UNIT_STAFF:
-        condition |= Exists(Assignment.objects.filter(opinion=OuterRef("pk"), organization_id=org.pk))
-    return opinions.filter(condition)
+from .permissions import opinions_visible_to
 
 
 def filter_opinions(

@@ -19,8 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
-from accounts.models import Role
 from deputies.images import ImageSpec, normalize_image
 from deputies.models import Deputy, Organization, Region, RegionKind
 from deputies.validators import is_valid_phone, normalize_phone
@@ -36,16 +34,6 @@ DUPLICATE_WINDOW = datetime.timedelta(days=1)
 OPINION_PHOTO = ImageSpec(
     size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg"
 )
-
-
-# Who records opinions taken in by other channels (R-OP-1), on the website and through the API alike;
-# handling units and committee members work on opinions but do not take them in.
-RECORDING_ROLES = frozenset({Role.DEPUTY, Role.LIAISON_STAFF, Role.ADMIN})
-
-
-def may_record(user) -> bool:
-    """Whether a signed-in user may record opinions in their own name (R-OP-1)."""
-    return not scoping.is_anonymous(user) and scoping.role_of(user) in RECORDING_ROLES
 
 
 def recordable_activity(*, user, activity_id: int | None):

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import scoping
 from accounts.models import Role
+from deputies import permissions as access
 from deputies.models import Deputy, Region
 
-from . import abuse, archive, deadlines, privacy, qrcodes, selectors, services, workflow
+from . import abuse, archive, deadlines, permissions, privacy, qrcodes, selectors, services, workflow
 from . import forms as f
 from .models import Channel, Rating
 
@@ -31,7 +31,6 @@ RECENT_ACTIVITY_DAYS = 180
 CONFLICT_MESSAGE = gettext_lazy(
     "该意见已被他人处理，当前状态为“%(state)s”。您的操作未生效，请查看最新情况后再操作。"
 )
-QUEUE_ROLES = {Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.ADMIN}
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -144,10 +143,10 @@ def submitted(request, code):
 
 def _recordable_deputies(user):
     """A deputy's own serving mandates; for staff, the serving deputies in their jurisdiction."""
-    if scoping.role_of(user) == Role.DEPUTY:
-        deputies = Deputy.objects.filter(pk__in=scoping.own_deputy_ids(user))
+    if access.role_of(user) == Role.DEPUTY:
+        deputies = Deputy.objects.filter(pk__in=access.own_deputy_ids(user))
     else:
-        deputies = scoping.deputies_in_jurisdiction(user)
+        deputies = access.deputies_in_jurisdiction(user)
     return deputies.serving().select_related("person", "congress").order_by("person__name", "id")
 
 
@@ -164,10 +163,10 @@ def _activity_queryset(user):
 def record(request):
     """Deputies and liaison staff record opinions heard at activities, reception days, or received by
     mailbox, e-mail, letter or phone (R-OP-1)."""
-    if not services.may_record(request.user):
+    if not access.may_record_opinions(request.user):
         raise PermissionDenied
     deputies = _recordable_deputies(request.user)
-    is_deputy = scoping.role_of(request.user) == Role.DEPUTY
+    is_deputy = access.role_of(request.user) == Role.DEPUTY
     kwargs = {
         "deputy_queryset": deputies,
         "activity_queryset": _activity_queryset(request.user),
@@ -343,7 +342,7 @@ def track(request, code):
 
 
 def _require_queue_user(user):
-    if scoping.role_of(user) not in QUEUE_ROLES:
+    if not access.may_use_opinion_queue(user):
         raise PermissionDenied
 
 
@@ -369,15 +368,15 @@ def queue(request):
             "page": page,
             "rows": rows,
             "query_string": query.urlencode(),
-            "can_record": services.may_record(request.user),
+            "can_record": access.may_record_opinions(request.user),
         },
     )
 
 
 def _queue_regions(user):
     """A street or town body filters by its own committees; everyone else by street and town."""
-    if scoping.jurisdiction_region(user) is not None:
-        return scoping.regions_in_jurisdiction(user).order_by("kind", "name")
+    if access.jurisdiction_region(user) is not None:
+        return access.regions_in_jurisdiction(user).order_by("kind", "name")
     return None
 
 
@@ -395,7 +394,7 @@ def _detail_context(request, opinion, *, action_forms=None, show_contact=False):
     forms_by_action = {action: f.ActionForm(action=action, opinion=opinion) for action in allowed}
     if action_forms:
         forms_by_action.update(action_forms)
-    can_see_contact = privacy.can_see_contact(user, opinion)
+    can_see_contact = permissions.may_see_contact(user, opinion)
     publication_form = None
     if opinion.publish and not opinion.confidential and archive.may_review(user, opinion):
         publication_form = f.PublicationForm(initial=archive.suggested_texts(opinion))
@@ -425,7 +424,7 @@ def detail(request, pk):
 def show_contact(request, pk):
     """Reveal the submitter's contact details to those allowed; every reveal is recorded (PIPL)."""
     opinion = _visible_opinion(request.user, pk)
-    if not privacy.can_see_contact(request.user, opinion):
+    if not permissions.may_see_contact(request.user, opinion):
         raise PermissionDenied
     privacy.record_contact_view(request.user, opinion)
     if _is_htmx(request):

@@ -31,8 +31,7 @@ MANIFEST = "manifest.json"
 
 
 def backup_dir() -> Path:
-    configured = getattr(settings, "BACKUP_DIR", None) or os.environ.get("BACKUP_DIR")
-    return Path(configured or Path(settings.BASE_DIR) / "backups")
+    return Path(settings.BACKUP_DIR or Path(settings.BASE_DIR) / "backups")
 
 
 def table_counts(conn=None) -> dict[str, int]:

@@ -34,10 +34,8 @@ from ops.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
-# An unsent row younger than this is left to its own after-commit send (the sweep would double it).
-DEFAULT_GRACE_SECONDS = 60
-# Sent rows are kept this long (for the admin), then deleted by the sweep.
-DEFAULT_KEEP_DAYS = 7
+# settings.OUTBOX_GRACE_SECONDS: an unsent row younger than this is left to its own after-commit send
+# (the sweep would double it). settings.OUTBOX_KEEP_DAYS: sent rows are kept this long (for the admin).
 
 
 def broker_errors() -> tuple[type[BaseException], ...]:
@@ -143,7 +141,7 @@ def dispatch(*, limit: int = 500, grace_seconds: int | None = None) -> int:
     `OUTBOX_KEEP_DAYS`.
     """
     if grace_seconds is None:
-        grace_seconds = getattr(settings, "OUTBOX_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)
+        grace_seconds = settings.OUTBOX_GRACE_SECONDS
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -152,7 +150,7 @@ def dispatch(*, limit: int = 500, grace_seconds: int | None = None) -> int:
             .order_by("pk")[:limit]
         )
         sent = send_many(rows)
-    keep = datetime.timedelta(days=getattr(settings, "OUTBOX_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    keep = datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
     OutboxTask.objects.filter(sent_at__lt=now - keep).delete()
     if sent:
         logger.info("Outbox sweep sent %s task(s).", sent)

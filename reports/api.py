@@ -20,6 +20,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deputies import permissions as access
+
 from . import handling, selectors
 from .forms import parse_filters, parse_year
 from .views import file_response, handling_file_response
@@ -29,7 +31,7 @@ urlpatterns = []
 
 class CanViewReports(permissions.BasePermission):
     def has_permission(self, request, view):
-        return selectors.may_view_reports(request.user)
+        return access.may_view_compliance(request.user)
 
 
 class FilesAreNotRenderers(DefaultContentNegotiation):
@@ -99,7 +101,7 @@ class HandlingStatsView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
-        if not handling.may_view_handling(request.user):
+        if not access.may_view_handling(request.user):
             raise PermissionDenied
         try:
             year = parse_year(request.query_params.get("year"))

@@ -1,7 +1,7 @@
 """Reads for the dashboards on each role's home page (issue 6 item 5): selectors only, no rules.
 
 Every figure comes from the module that owns its rule: quota progress and pace from
-``contacts.quotas`` (§三(六)), who sees which deputies from ``accounts.scoping`` (§五(二)), the work
+``contacts.quotas`` (§三(六)), who sees which deputies from ``deputies.permissions`` (§五(二)), the work
 queue and its overdue filter from ``feedback.selectors`` (§四), the on-time rates from
 ``reports.handling``. Each dashboard runs a fixed number of queries whatever the number of deputies
 or opinions. Opinion rows carry the tracking code, category, region and deadline only: never a
@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from accounts import scoping
-from accounts.models import Role
 from contacts import quotas
+from deputies import permissions as access
 from deputies.models import Deputy
-from feedback import deadlines
 from feedback import selectors as opinion_selectors
 
 from . import handling
@@ -83,7 +81,7 @@ class Dashboard:
 
 
 def _long_overdue_days() -> int:
-    return getattr(settings, "OPINION_LONG_OVERDUE_DAYS", deadlines.LONG_OVERDUE_DAYS)
+    return settings.OPINION_LONG_OVERDUE_DAYS
 
 
 def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
@@ -139,7 +137,7 @@ def jurisdiction_progress(
 
 def own_mandates(user, year: int) -> list[MandateProgress]:
     """The user's own mandates serving in the year, with their progress: two queries."""
-    ids = scoping.own_deputy_ids(user)
+    ids = access.own_deputy_ids(user)
     if not ids:
         return []
     serving = quotas.deputies_serving_in_year(year).filter(pk__in=ids)
@@ -149,16 +147,15 @@ def own_mandates(user, year: int) -> list[MandateProgress]:
 
 
 def dashboard_kind(user) -> str | None:
-    role = scoping.role_of(user)
-    if role == Role.ADMIN:
+    if access.is_admin(user):
         return ADMIN
-    if role == Role.LIAISON_STAFF and user.organization_id:
+    if access.is_liaison_staff(user):
         return LIAISON
-    if role == Role.UNIT_STAFF and user.organization_id:
+    if access.is_unit_staff(user):
         return UNIT
-    if role == Role.COMMITTEE_MEMBER:
+    if access.is_committee_member(user):
         return COMMITTEE
-    if role == Role.DEPUTY:
+    if access.is_deputy(user):
         return DEPUTY
     return None
 
@@ -181,7 +178,7 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard | 
     if kind in (LIAISON, ADMIN):
         board.jurisdiction = jurisdiction_progress(deputies_for_report(user, year), year)
     if kind == COMMITTEE:
-        linked = deputies_for_report(user, year).exclude(pk__in=scoping.own_deputy_ids(user))
+        linked = deputies_for_report(user, year).exclude(pk__in=access.own_deputy_ids(user))
         board.jurisdiction = jurisdiction_progress(linked, year, keep_rows=True)
     if kind == ADMIN:
         board.queue = queue_counts(user, now=now)

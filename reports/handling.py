@@ -19,8 +19,6 @@ from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
-from accounts.models import Role
 from contacts.quotas import year_start_instant
 from feedback import deadlines
 from feedback.models import Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
@@ -38,17 +36,6 @@ DIMENSIONS = OrderedDict(
 )
 STEPS = OrderedDict([("route", _("转交")), ("reply", _("答复")), ("feedback", _("反馈群众"))])
 OVERDUE_LIST_LIMIT = 50  # items listed per handling unit; the count covers all of them
-
-
-def may_view_handling(user) -> bool:
-    """Administrators, liaison staff, committee members and handling-unit staff (their own work)."""
-    if scoping.is_anonymous(user):
-        return False
-    if scoping.is_admin(user):
-        return True
-    if user.role in (Role.LIAISON_STAFF, Role.UNIT_STAFF):
-        return user.organization_id is not None
-    return user.role == Role.COMMITTEE_MEMBER
 
 
 @dataclass

@@ -43,11 +43,11 @@ DEFAULT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 
 def licence() -> str:
     """The licence line of the open data (`OPEN_DATA_LICENCE` overrides the default)."""
-    return str(getattr(settings, "OPEN_DATA_LICENCE", "") or DEFAULT_LICENCE)
+    return str(settings.OPEN_DATA_LICENCE or DEFAULT_LICENCE)
 
 
 def licence_url() -> str:
-    return getattr(settings, "OPEN_DATA_LICENCE_URL", "") or DEFAULT_LICENCE_URL
+    return settings.OPEN_DATA_LICENCE_URL or DEFAULT_LICENCE_URL
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -36,9 +36,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_cte import CTE, with_cte
 
-from accounts import scoping
 from accounts.models import Role
 from contacts import quotas
+from deputies import permissions as access
 
 MEASURES = quotas.MEASURES
 
@@ -64,17 +64,6 @@ GROUPINGS = OrderedDict(
         ("group", _("按代表小组")),
     ]
 )
-
-
-def may_view_reports(user) -> bool:
-    """Administrators, liaison staff and Standing Committee members see the compliance report."""
-    if scoping.is_admin(user):
-        return True
-    if scoping.is_anonymous(user):
-        return False
-    if user.role == Role.LIAISON_STAFF:
-        return user.organization_id is not None
-    return user.role == Role.COMMITTEE_MEMBER
 
 
 def level_choices() -> list[tuple[str, str]]:
@@ -257,8 +246,8 @@ class ComplianceReport:
 
 
 def deputies_for_report(user, year: int) -> QuerySet:
-    """The mandates of the year that this user's report covers (accounts.scoping decides who)."""
-    visible = scoping.deputies_in_jurisdiction(user).values("pk")
+    """The mandates of the year that this user's report covers (deputies.permissions decides who)."""
+    visible = access.deputies_in_jurisdiction(user).values("pk")
     return quotas.deputies_serving_in_year(year).filter(pk__in=visible)
 
 
@@ -267,11 +256,11 @@ def regions_for_filter(user) -> QuerySet:
     from deputies.models import Region
 
     regions = Region.objects.streets_and_towns()
-    if scoping.is_district_wide(user):
+    if access.is_district_wide(user):
         return regions.order_by("kind", "name")
     if user.role == Role.LIAISON_STAFF:
-        return scoping.regions_in_jurisdiction(user).streets_and_towns().order_by("kind", "name")
-    linked = scoping.deputies_in_jurisdiction(user)
+        return access.regions_in_jurisdiction(user).streets_and_towns().order_by("kind", "name")
+    linked = access.deputies_in_jurisdiction(user)
     return regions.filter(
         Q(pk__in=linked.values("constituency__region_id")) | Q(pk__in=linked.values("group__region_id"))
     ).order_by("kind", "name")
@@ -470,7 +459,7 @@ def snapshot_for(user, year: int) -> SnapshotView | None:
     snapshot = ComplianceSnapshot.objects.filter(year=year).first()
     if snapshot is None:
         return None
-    in_jurisdiction = scoping.deputies_in_jurisdiction(user).values("pk")
+    in_jurisdiction = access.deputies_in_jurisdiction(user).values("pk")
     visible = set(in_jurisdiction.values_list("pk", flat=True))
     rows = [row for row in snapshot.rows if row["deputy"] in visible]
     amendments = list(
@@ -511,9 +500,9 @@ def fund_bodies(user) -> QuerySet:
     from deputies.models import Organization
 
     bodies = Organization.objects.liaison_bodies()
-    if scoping.is_district_wide(user):
+    if access.is_district_wide(user):
         return bodies
-    if not scoping.is_anonymous(user) and user.role == Role.LIAISON_STAFF and user.organization_id:
+    if access.is_liaison_staff(user):
         return bodies.filter(pk=user.organization_id)
     return bodies.none()
 

@@ -14,9 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
-from accounts.models import Role
 from contacts import quotas
+from deputies import permissions as access
 from deputies.images import ImageSpec, normalize_image
 from ops.outbox import enqueue
 
@@ -32,7 +31,7 @@ from .models import (
     WorkFund,
     stale_after,
 )
-from .selectors import ReportFilters, compliance_report, may_view_reports
+from .selectors import ReportFilters, compliance_report
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ ARTICLE_PHOTO = ImageSpec(
 
 def request_export(*, user, year: int, filters: ReportFilters, fmt: str) -> Export:
     """Queue an export of the compliance report as this user sees it; the task builds the file."""
-    if not may_view_reports(user):
+    if not access.may_view_compliance(user):
         raise PermissionDenied(_("您没有查看履职报表的权限。"))
     if fmt not in exports.FORMATS:
         raise ValueError(fmt)
@@ -151,7 +150,7 @@ def _require_liaison_body_staff(actor, organization) -> None:
     if (
         organization is None
         or not organization.is_liaison_body
-        or not scoping.user_can_act_for(actor, organization)
+        or not access.user_can_act_for(actor, organization)
     ):
         raise PermissionDenied(_("只有本联络机构的工作人员可以填报。"))
 
@@ -187,18 +186,10 @@ def record_spending(
     )
 
 
-def may_write_articles(user) -> bool:
-    return scoping.is_admin(user) or (
-        not scoping.is_anonymous(user)
-        and user.role == Role.LIAISON_STAFF
-        and user.organization_id is not None
-    )
-
-
 def articles_editable_by(user):
-    if scoping.is_admin(user):
+    if access.is_admin(user):
         return Article.objects.all()
-    if may_write_articles(user):
+    if access.may_write_articles(user):
         return Article.objects.filter(organization_id=user.organization_id)
     return Article.objects.none()
 
@@ -214,13 +205,13 @@ def save_article(
 ) -> Article:
     """Write or change an article (a draft until published). Related deputies must be within the
     writer's jurisdiction; photos are checked and re-encoded like every upload (`_article_photo`)."""
-    if not may_write_articles(actor):
+    if not access.may_write_articles(actor):
         raise PermissionDenied(_("只有联络机构工作人员可以撰写宣传文章。"))
     if article is not None and not articles_editable_by(actor).filter(pk=article.pk).exists():
         raise PermissionDenied(_("不能修改其他机构的文章。"))
     deputies = list(deputies)
     allowed = set(
-        scoping.deputies_in_jurisdiction(actor)
+        access.deputies_in_jurisdiction(actor)
         .filter(pk__in=[d.pk for d in deputies])
         .values_list("pk", flat=True)
     )
@@ -242,7 +233,7 @@ def save_article(
     with transaction.atomic():
         if article is None:
             article = Article(
-                author=actor, organization=actor.organization if not scoping.is_admin(actor) else None
+                author=actor, organization=actor.organization if not access.is_admin(actor) else None
             )
         article.title, article.body = title.strip(), body
         article.save()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contacts import quotas
+from deputies import permissions as access
 from songjiang_liaison.replica import reads_from_replica
 
 from . import exports, forms, handling, public, selectors, services
@@ -50,7 +51,7 @@ def file_response(report: ComplianceReport, fmt: str) -> HttpResponse:
 
 
 def _require_reader(user) -> None:
-    if not selectors.may_view_reports(user):
+    if not access.may_view_compliance(user):
         raise PermissionDenied(_("您没有查看履职报表的权限。"))
 
 
@@ -233,7 +234,7 @@ def handling_file_response(stats, fmt: str) -> HttpResponse:
 @reads_from_replica
 def handling_report(request):
     """GET reports/handling/?year=YYYY[&format=csv|xlsx|json]: opinions' handling statistics (§四)."""
-    if not handling.may_view_handling(request.user):
+    if not access.may_view_handling(request.user):
         raise PermissionDenied(_("您没有查看办理统计的权限。"))
     try:
         year = parse_year(request.GET.get("year"))
@@ -303,7 +304,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def funds(request):
     """GET/POST reports/funds/?year=: a liaison body's yearly plan and spending (§五(七))."""
     user = request.user
-    if not selectors.fund_bodies(user).exists():
+    if not access.may_view_funds(user):
         raise PermissionDenied(_("您没有查看工作经费的权限。"))
     try:
         year = parse_year(request.GET.get("year") or request.POST.get("year"))
@@ -361,13 +362,13 @@ def article_list(request):
     articles = Article.objects.published().prefetch_related("photos")[:50]
     drafts = (
         services.articles_editable_by(request.user).filter(status="draft").order_by("-created_at")[:50]
-        if services.may_write_articles(request.user)
+        if access.may_write_articles(request.user)
         else []
     )
     return render(
         request,
         "reports/article_list.html",
-        {"articles": articles, "drafts": drafts, "can_write": services.may_write_articles(request.user)},
+        {"articles": articles, "drafts": drafts, "can_write": access.may_write_articles(request.user)},
     )
 
 
@@ -382,9 +383,7 @@ def article_detail(request, pk: int):
 
 
 def _article_form(request, article=None):
-    from accounts import scoping
-
-    deputies = scoping.deputies_in_jurisdiction(request.user).select_related("person", "congress")
+    deputies = access.deputies_in_jurisdiction(request.user).select_related("person", "congress")
     initial = None
     if article is not None:
         initial = {"title": article.title, "body": article.body, "deputies": list(article.deputies.all())}
@@ -395,7 +394,7 @@ def _article_form(request, article=None):
 
 @login_required
 def article_edit(request, pk: int | None = None):
-    if not services.may_write_articles(request.user):
+    if not access.may_write_articles(request.user):
         raise PermissionDenied(_("只有联络机构工作人员可以撰写宣传文章。"))
     article = get_object_or_404(services.articles_editable_by(request.user), pk=pk) if pk else None
     form = _article_form(request, article)

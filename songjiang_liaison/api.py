@@ -9,8 +9,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.pagination import PageNumberPagination
 
-from accounts import scoping
-from accounts.models import Role
+from deputies import permissions as access
 
 
 class StandardPagination(PageNumberPagination):
@@ -25,17 +24,14 @@ class IsPortalAdmin(permissions.BasePermission):
     """Administrators (role admin or superuser) only."""
 
     def has_permission(self, request, view):
-        return scoping.is_admin(request.user)
+        return access.is_admin(request.user)
 
 
 class IsLiaisonStaffOrAdmin(permissions.BasePermission):
     """Staff of a liaison body, or an administrator."""
 
     def has_permission(self, request, view):
-        user = request.user
-        return scoping.is_admin(user) or (
-            user.is_authenticated and user.role == Role.LIAISON_STAFF and user.organization_id is not None
-        )
+        return access.is_staff(request.user)
 
 
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

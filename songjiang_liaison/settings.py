@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from songjiang_liaison import config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -89,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "songjiang_liaison.navigation.navigation",
             ],
         },
     },
@@ -266,7 +268,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
-        "opinion_submit": env.str("OPINION_RATE", default="10/hour"),
         # Password guessing through POST /api/v1/auth/token/, per client address.
         "auth_token": env.str("AUTH_TOKEN_RATE", default="20/minute"),
     },
@@ -350,13 +351,14 @@ CELERY_IMPORTS = ["feedback.reminders"]
 # Reminders (R-SUP-1, §五(一)). The default beat schedules are installed by an accounts migration
 # (`accounts/schedules.py`) and edited in the admin under "Periodic tasks".
 # Quota checkpoints, month-day; the last one of the year reminds everyone still short of a quota.
-QUOTA_REMINDER_CHECKPOINTS = env.list(
-    "QUOTA_REMINDER_CHECKPOINTS", default=["04-01", "07-01", "10-01", "12-01"]
+QUOTA_REMINDER_CHECKPOINTS = config.month_days(
+    "QUOTA_REMINDER_CHECKPOINTS",
+    env.list("QUOTA_REMINDER_CHECKPOINTS", default=["04-01", "07-01", "10-01", "12-01"]),
 )
 # The daily run still sends a checkpoint's reminders this many days later (beat was down, say).
 QUOTA_REMINDER_GRACE_DAYS = env.int("QUOTA_REMINDER_GRACE_DAYS", default=6)
-# Deadlines due within this many days are announced; "long overdue" (escalated) is defined in
-# feedback/deadlines.py (OPINION_LONG_OVERDUE_DAYS).
+# Deadlines due within this many days are announced; "long overdue" (escalated) is
+# OPINION_LONG_OVERDUE_DAYS below.
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=7)
 # A nudge to the deputy before the statutory 15-day feedback deadline (§四(二)).
 FEEDBACK_OWED_AFTER_DAYS = env.int("FEEDBACK_OWED_AFTER_DAYS", default=10)
@@ -431,10 +433,38 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 
-# Opinions (feedback app). Defaults live beside the rules; these are the knobs an operator turns.
-OPINION_RETENTION_MONTHS = env.int("OPINION_RETENTION_MONTHS", default=24)
-OPINION_LONG_OVERDUE_DAYS = env.int("OPINION_LONG_OVERDUE_DAYS", default=30)
+# Opinions (feedback app): the knobs an operator turns, each declared and checked here only; the code
+# reads settings.X and keeps no second default.
+# Contact details of opinions closed longer than this are blanked (feedback/privacy.py).
+OPINION_RETENTION_MONTHS = config.at_least(
+    "OPINION_RETENTION_MONTHS", env.int("OPINION_RETENTION_MONTHS", default=24), 1
+)
+# Past the due date by more than this many days: "long overdue" (feedback/deadlines.py, dashboards).
+OPINION_LONG_OVERDUE_DAYS = config.at_least(
+    "OPINION_LONG_OVERDUE_DAYS", env.int("OPINION_LONG_OVERDUE_DAYS", default=30), 1
+)
+# Texts with a web link go to moderation first (feedback/abuse.py).
 OPINION_BLOCK_LINKS = env.bool("OPINION_BLOCK_LINKS", default=True)
+# Submissions per client address, web form and API together (feedback/abuse.py), e.g. "10/hour".
+OPINION_RATE = env.str("OPINION_RATE", default="10/hour")
+config.parse_rate("OPINION_RATE", OPINION_RATE)
+# Terms that send an opinion to moderation, besides those administrators store (BlockedTerm); commas.
+OPINION_BLOCKED_TERMS = tuple(
+    env.list("OPINION_BLOCKED_TERMS", default=list(config.DEFAULT_OPINION_BLOCKED_TERMS))
+)
+# Reply period by routing level (§四(二)); override some, e.g. "district=2 months,letters=30 days".
+OPINION_REPLY_PERIODS = config.reply_periods(
+    "OPINION_REPLY_PERIODS", env.dict("OPINION_REPLY_PERIODS", default={})
+)
+# The open data licence line and its link (reports/response_times.py); empty: CC BY 4.0, translated.
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="")
+OPEN_DATA_LICENCE_URL = env.str("OPEN_DATA_LICENCE_URL", default="")
+# The transactional outbox (ops/outbox.py): how long a row may wait before the sweep sends it, and how
+# many days sent rows are kept.
+OUTBOX_GRACE_SECONDS = config.at_least("OUTBOX_GRACE_SECONDS", env.int("OUTBOX_GRACE_SECONDS", default=60), 0)
+OUTBOX_KEEP_DAYS = config.at_least("OUTBOX_KEEP_DAYS", env.int("OUTBOX_KEEP_DAYS", default=7), 1)
+# Where `manage.py backup` writes (ops/backup.py); empty: backups/ in the project.
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
 
 # Motions (议案): how many confirmed co-signers a deputy's motion needs, by congress level
 # (feedback/suggestions/, §四(一)3).

@@ -100,7 +100,7 @@ class FileSmsBackend(BaseSmsBackend):
     _lock = threading.Lock()
 
     def __init__(self):
-        self.path = getattr(settings, "SMS_FILE_PATH", "")
+        self.path = settings.SMS_FILE_PATH
         if not self.path:
             raise ImproperlyConfigured("FileSmsBackend needs SMS_FILE_PATH.")
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accounts import scoping
 from accounts.models import Role
+from deputies import permissions as access
 from deputies.models import OrganizationKind
 
 from .models import Suggestion, SuggestionCoSigner, SuggestionState
@@ -60,17 +60,17 @@ class SuggestionActor:
 def actor_for(user) -> SuggestionActor:
     if isinstance(user, SuggestionActor):
         return user
-    if scoping.is_anonymous(user):
+    if access.is_anonymous(user):
         return SuggestionActor(user=None)
-    org = scoping.staff_organization(user)
+    org = access.staff_organization(user)
     return SuggestionActor(
         user=user,
-        deputy_ids=frozenset(scoping.own_deputy_ids(user)),
+        deputy_ids=frozenset(access.own_deputy_ids(user)),
         org_id=org.pk if org is not None else None,
         org_kind=org.kind if org is not None else "",
-        role=scoping.role_of(user),
-        is_admin=scoping.is_admin(user),
-        district_wide=scoping.is_district_wide(user),
+        role=access.role_of(user),
+        is_admin=access.is_admin(user),
+        district_wide=access.is_district_wide(user),
     )
 
 

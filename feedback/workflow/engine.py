@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
+from deputies import permissions as access
 from ops.outbox import enqueue
 
 from ..models import Opinion, OpinionEvent
@@ -79,7 +79,7 @@ def initial_state(*, flagged: bool) -> str:
 
 def record_intake(*, opinion: Opinion, actor, internal_note: str = "", notify: bool = True) -> OpinionEvent:
     """The first timeline entry of a new opinion (called by `services.submit_opinion`)."""
-    user = None if scoping.is_anonymous(actor) else actor
+    user = None if access.is_anonymous(actor) else actor
     event = OpinionEvent.objects.create(
         opinion=opinion,
         action="receive",

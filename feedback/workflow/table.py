@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
-
-from accounts import scoping
-from accounts.models import Role
 
 from ..models import (
     Opinion,
@@ -20,6 +16,16 @@ from ..models import (
     RouteLevel,
     SuggestionKind,
     VerifyMethod,
+)
+from ..permissions import (
+    Actor,
+    actor_for,
+    any_of,
+    assigned_unit,
+    citizen,
+    current_body,
+    deputy_in_charge,
+    liaison_in_charge,
 )
 
 S = OpinionState
@@ -38,98 +44,6 @@ class ActionNotAllowed(WorkflowError):
 
 class ActionConflict(WorkflowError):
     """The opinion is not (or no longer) in a state where the action applies (HTTP 409)."""
-
-
-# --- Who is acting --------------------------------------------------------------------------------
-
-
-@dataclass
-class Actor:
-    """What the permission predicates need to know about a user, computed once per call."""
-
-    user: Any
-    deputy_ids: frozenset[int] = frozenset()
-    org_id: int | None = None
-    role: str = Role.PUBLIC
-    is_admin: bool = False
-    district_wide: bool = False
-    region_ids: frozenset[int] = frozenset()
-    _assigned: dict[int, bool] = field(default_factory=dict)
-
-    @property
-    def is_public(self) -> bool:
-        return self.user is None or not self.user.is_authenticated
-
-    @property
-    def is_liaison(self) -> bool:
-        return self.role == Role.LIAISON_STAFF and self.org_id is not None
-
-    def has_open_assignment(self, opinion: Opinion) -> bool:
-        if self.role != Role.UNIT_STAFF or self.org_id is None:
-            return False
-        if opinion.pk not in self._assigned:
-            self._assigned[opinion.pk] = opinion.assignments.filter(
-                organization_id=self.org_id, replied_at__isnull=True
-            ).exists()
-        return self._assigned[opinion.pk]
-
-
-def actor_for(user) -> Actor:
-    if scoping.is_anonymous(user):
-        return Actor(user=None)
-    region_ids: frozenset[int] = frozenset()
-    if scoping.jurisdiction_region(user) is not None:
-        region_ids = frozenset(scoping.regions_in_jurisdiction(user).values_list("id", flat=True))
-    return Actor(
-        user=user,
-        deputy_ids=frozenset(scoping.own_deputy_ids(user)),
-        org_id=user.organization_id if scoping.staff_organization(user) is not None else None,
-        role=scoping.role_of(user),
-        is_admin=scoping.is_admin(user),
-        district_wide=scoping.is_district_wide(user),
-        region_ids=region_ids,
-    )
-
-
-# --- Permission predicates (the "who" column) ------------------------------------------------------
-
-
-def deputy_in_charge(actor: Actor, opinion: Opinion) -> bool:
-    """The deputy it is addressed to, or the lower-level deputy who passed it up."""
-    return bool(actor.deputy_ids) and (
-        opinion.deputy_id in actor.deputy_ids or opinion.origin_deputy_id in actor.deputy_ids
-    )
-
-
-def liaison_in_charge(actor: Actor, opinion: Opinion) -> bool:
-    """Administrators; staff of the body it is routed to; a street/town body for its own area."""
-    if actor.is_admin:
-        return True
-    if not actor.is_liaison:
-        return False
-    return opinion.organization_id == actor.org_id or opinion.region_id in actor.region_ids
-
-
-def current_body(actor: Actor, opinion: Opinion) -> bool:
-    """Administrators, or staff of the body the opinion is now with."""
-    return actor.is_admin or (actor.is_liaison and opinion.organization_id == actor.org_id)
-
-
-def assigned_unit(actor: Actor, opinion: Opinion) -> bool:
-    return actor.has_open_assignment(opinion)
-
-
-def citizen(actor: Actor, opinion: Opinion) -> bool:
-    """The citizen, who holds the tracking code (checked by the caller)."""
-    return actor.is_public
-
-
-def any_of(*predicates: Callable[[Actor, Opinion], bool]) -> Callable[[Actor, Opinion], bool]:
-    def check(actor: Actor, opinion: Opinion) -> bool:
-        return any(predicate(actor, opinion) for predicate in predicates)
-
-    check.__name__ = " | ".join(p.__name__ for p in predicates)
-    return check
 
 
 # --- What each action needs ----------------------------------------------------------------------

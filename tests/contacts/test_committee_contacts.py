@@ -84,8 +84,9 @@ def test_nobody_records_for_another_members_seat(deputy, other_deputy_user, stre
 
 def test_the_members_pages_are_not_for_others(login, deputy, street_staff):
     client = login(deputy.person.user)
-    assert client.get("/activities/committee/").status_code == 404
-    assert client.get("/activities/committee/new/").status_code == 404
+    # Not a member's role: refused (403), as the menu, which does not list the page, says.
+    assert client.get("/activities/committee/").status_code == 403
+    assert client.get("/activities/committee/new/").status_code == 403
     assert client.get("/reports/compliance/members/").status_code == 403
     assert login(street_staff).get("/reports/compliance/members/").status_code == 403
 

@@ -431,9 +431,9 @@ def test_remote_kinds_are_kinds_of_activity():
 def test_staff_of_the_town_office_see_the_district_deputy_elected_in_the_town(town_staff, sijing_world):
     """The town office serves the district deputies elected in its town (§五(二)): it may register
     them in its group's activities."""
-    from accounts import scoping
+    from deputies import permissions as access
 
-    assert sijing_world["district_deputy"] in scoping.deputies_in_jurisdiction(town_staff)
+    assert sijing_world["district_deputy"] in access.deputies_in_jurisdiction(town_staff)
     assert town_staff.organization.kind == OrganizationKind.TOWN_OFFICE
 
 

@@ -295,7 +295,7 @@ def test_the_public_never_sees_a_private_field_in_any_registry_endpoint(request,
         assert "staff_notes" not in body
 
 
-# Who sees the private fields of which deputy: accounts.scoping.deputies_in_jurisdiction.
+# Who sees the private fields of which deputy: deputies.permissions.deputies_in_jurisdiction.
 PRIVATE_ACCESS = [
     ("admin_user", {"alice", "bob", "tom", "ended"}),
     ("street_staff", {"alice", "ended"}),  # 岳阳: district deputies elected in 岳阳

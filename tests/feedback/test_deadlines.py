@@ -9,6 +9,7 @@ from accounts.models import Notification
 from feedback import deadlines, services, workflow
 from feedback.deadlines import build_calendar
 from feedback.models import Holiday, OpinionState
+from songjiang_liaison import config
 
 from .factories import OpinionFactory, SuggestionFactory
 
@@ -105,7 +106,8 @@ def test_suggestions_are_due_three_months_after_assignment_or_six_when_difficult
 
 
 def test_reply_periods_per_level_come_from_the_settings(settings):
-    settings.OPINION_REPLY_PERIODS = {"street": (10, "days")}
+    # As settings.py builds it from OPINION_REPLY_PERIODS="street=10 days".
+    settings.OPINION_REPLY_PERIODS = config.reply_periods("OPINION_REPLY_PERIODS", {"street": "10 days"})
     assert due_day(deadlines.reply_due(at(2026, 10, 20), "street", NATIONAL_DAY_2026)) == datetime.date(
         2026, 10, 30
     )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from feedback import privacy, workflow
+from feedback import permissions, privacy, workflow
 from feedback.models import ContactView, Opinion, OpinionState
 
 from .factories import OpinionFactory
@@ -53,7 +53,7 @@ def test_names_keep_only_the_first_character(name, masked):
 def test_only_the_assigned_deputy_and_the_staff_handling_it_see_contact_details(
     persona, sees, request, opinion
 ):
-    assert privacy.can_see_contact(request.getfixturevalue(persona), opinion) is sees
+    assert permissions.may_see_contact(request.getfixturevalue(persona), opinion) is sees
 
 
 @pytest.mark.django_db
@@ -62,15 +62,15 @@ def test_an_assigned_unit_sees_contact_details_only_with_the_submitters_consent(
 ):
     for action, data in (("route", {"level": "street"}), ("assign", {"units": [handling_unit.pk]})):
         opinion = workflow.apply_action(opinion=opinion, action=action, actor=admin_user, data=data)
-    assert privacy.can_see_contact(handling_unit_staff, opinion)
+    assert permissions.may_see_contact(handling_unit_staff, opinion)
     Opinion.objects.filter(pk=opinion.pk).update(consent=False)
     opinion.refresh_from_db()
-    assert not privacy.can_see_contact(handling_unit_staff, opinion)
+    assert not permissions.may_see_contact(handling_unit_staff, opinion)
 
 
 @pytest.mark.django_db
 def test_the_public_never_sees_contact_details(opinion):
-    assert not privacy.can_see_contact(None, opinion)
+    assert not permissions.may_see_contact(None, opinion)
     assert privacy.contact_for(None, opinion)["submitter_phone"] == "138****5678"
 
 

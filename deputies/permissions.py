@@ -1,4 +1,4 @@
-"""Who may see and change what: the one place for jurisdiction rules (§五(二)).
+"""Who may see and change what: the one place for roles and jurisdiction (§五(二)).
 
 - Administrators and the district-wide liaison bodies (personnel and deputy work office, letters and
   visits section, Standing Committee office) see the whole district.
@@ -9,8 +9,15 @@
 - The public (anonymous) sees public fields only; that is enforced by the serializers and templates,
   which never render non-public fields for them.
 
-Every view, API endpoint, admin page, task and report calls these functions instead of
-re-deriving the rules.
+Every view, API endpoint, admin page, task, report and the menu (`songjiang_liaison.navigation`)
+calls these functions instead of re-deriving the rules. Two kinds live here:
+
+- querysets: which deputies, people, organizations and regions a user reaches (jurisdiction);
+- predicates: which role may open which page or act (`may_*`), cheap (no query) so the menu can
+  ask them on every page.
+
+The registry sits on top of `accounts` (users and roles): this module imports `accounts.models`,
+never the reverse (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -149,6 +156,98 @@ def role_of(user) -> str:
     if user.is_superuser:
         return Role.ADMIN
     return user.role
+
+
+def is_liaison_staff(user) -> bool:
+    """Staff of a liaison body (street committee, town office or a district-wide body)."""
+    return not is_anonymous(user) and user.role == Role.LIAISON_STAFF and user.organization_id is not None
+
+
+def is_unit_staff(user) -> bool:
+    """Staff of a handling unit."""
+    return not is_anonymous(user) and user.role == Role.UNIT_STAFF and user.organization_id is not None
+
+
+def is_committee_member(user) -> bool:
+    return not is_anonymous(user) and user.role == Role.COMMITTEE_MEMBER
+
+
+def is_deputy(user) -> bool:
+    """Signed in with the deputy role (the mandates themselves are `own_deputy_ids`)."""
+    return not is_anonymous(user) and user.role == Role.DEPUTY
+
+
+def is_staff(user) -> bool:
+    """Liaison staff and administrators: they register, confirm, amend, invite and grant exemptions."""
+    return is_admin(user) or is_liaison_staff(user)
+
+
+# --- Pages and actions by role (no query: the menu asks these on every page) -------------------------
+
+# Who records opinions taken in by other channels (R-OP-1), on the website and through the API alike;
+# handling units and committee members work on opinions but do not take them in.
+OPINION_RECORDING_ROLES = frozenset({Role.DEPUTY, Role.LIAISON_STAFF, Role.ADMIN})
+# Who has an opinion work queue: a deputy's inbox, a liaison body's or a handling unit's queue.
+OPINION_QUEUE_ROLES = frozenset({Role.DEPUTY, Role.LIAISON_STAFF, Role.UNIT_STAFF, Role.ADMIN})
+
+
+def may_open_my_year(user) -> bool:
+    """A deputy's own year of activities (§三(六))."""
+    return is_deputy(user)
+
+
+def may_view_progress_overview(user) -> bool:
+    """The year's progress of the deputies in one's jurisdiction: staff, and Standing Committee
+    members for their fixed-contact deputies (§三(三))."""
+    return is_staff(user) or is_committee_member(user)
+
+
+def may_record_committee_contacts(user) -> bool:
+    """A Standing Committee member's contacts with their fixed-contact deputies (§三(三))."""
+    return is_committee_member(user)
+
+
+def may_view_member_report(user) -> bool:
+    """The report of every member's contacts: district-wide bodies and members themselves."""
+    return is_district_wide(user) or is_committee_member(user)
+
+
+def may_invite_deputies(user) -> bool:
+    """The deputies' accounts page: invitations to log in (liaison staff for their jurisdiction)."""
+    return is_staff(user)
+
+
+def may_record_opinions(user) -> bool:
+    """Whether a signed-in user may record opinions in their own name (R-OP-1)."""
+    return not is_anonymous(user) and role_of(user) in OPINION_RECORDING_ROLES
+
+
+def may_use_opinion_queue(user) -> bool:
+    return not is_anonymous(user) and role_of(user) in OPINION_QUEUE_ROLES
+
+
+def may_view_compliance(user) -> bool:
+    """Administrators, liaison staff and Standing Committee members see the compliance report."""
+    return is_admin(user) or is_liaison_staff(user) or is_committee_member(user)
+
+
+def may_view_handling(user) -> bool:
+    """Administrators, liaison staff, committee members and handling-unit staff (their own work)."""
+    return may_view_compliance(user) or is_unit_staff(user)
+
+
+def may_view_funds(user) -> bool:
+    """Work funds: district-wide users see every liaison body's, a liaison body its own."""
+    return is_staff(user)
+
+
+def may_write_articles(user) -> bool:
+    return is_staff(user)
+
+
+def may_work_on_suggestions(user) -> bool:
+    """The suggestions work list: every signed-in user (what it lists is `visible_to`)."""
+    return not is_anonymous(user)
 
 
 def user_can_act_for(user: User, organization: Organization | None) -> bool:
