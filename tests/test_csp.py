@@ -93,6 +93,34 @@ def test_the_admin_carries_the_strict_policy(client, admin_user, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("report_only", [False, True])
+def test_the_admin_history_page_allows_only_its_one_inline_style(
+    client, settings, admin_user, district_congress, report_only
+):
+    from django.conf import settings as live
+
+    header = HEADER
+    if report_only:
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = live.CONTENT_SECURITY_POLICY
+        settings.CONTENT_SECURITY_POLICY = None
+        header = f"{HEADER}-Report-Only"
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/deputies/congress/{district_congress.pk}/history/")
+
+    assert response.status_code == 200
+    policy = response[header]
+    assert "style-src-attr 'unsafe-hashes' 'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='" in policy
+    assert "style-src 'self';" in policy and "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    # Other admin pages keep the strict policy.
+    other = client.get(f"/admin/deputies/congress/{district_congress.pk}/change/")
+    assert "style-src-attr" not in other[header]
+    if not report_only:
+        assert_strict(other)
+
+
+@pytest.mark.django_db
 def test_the_api_json_carries_the_strict_policy(client):
     response = client.get("/api/v1/deputies/", HTTP_ACCEPT="application/json")
 

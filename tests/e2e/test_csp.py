@@ -92,9 +92,10 @@ def test_staff_pages_with_htmx_and_charts_run_under_the_policy(
     _assert_clean(page)
 
 
-def test_the_admin_and_the_api_docs_run_under_the_policy(watched, admin_user, district_congress):
+def test_the_admin_and_the_api_docs_run_under_the_policy(watched, admin_user, deputy, yueyang_constituency):
     page = watched
     login_in_browser(page, admin_user.username)
+    district_congress = deputy.congress
 
     _visit(page, "/reports/compliance/")
     _assert_clean(page)
@@ -105,6 +106,22 @@ def test_the_admin_and_the_api_docs_run_under_the_policy(watched, admin_user, di
     _visit(page, "/admin/deputies/congress/")
     _assert_clean(page)
     _visit(page, f"/admin/deputies/congress/{district_congress.pk}/change/")
+    _assert_clean(page)
+    _visit(page, f"/admin/deputies/congress/{district_congress.pk}/history/")
+    _assert_clean(page)
+    version = district_congress.history.latest()
+    _visit(page, f"/admin/deputies/congress/{district_congress.pk}/history/{version.history_id}/")
+    _assert_clean(page)
+    # Widgets built by the admin's scripts: the autocomplete (select2), the two-list selector.
+    _visit(page, f"/admin/deputies/deputy/{deputy.pk}/change/")
+    page.locator(".select2-selection").first.click()
+    expect(page.locator(".select2-results__option").first).to_be_visible()
+    page.keyboard.press("Escape")
+    _assert_clean(page)
+    _visit(page, f"/admin/deputies/constituency/{yueyang_constituency.pk}/change/")
+    expect(page.locator(".selector-available").first).to_be_visible()
+    _assert_clean(page)
+    _visit(page, "/admin/deputies/contactpoint/add/")
     _assert_clean(page)
 
     _visit(page, "/api/v1/docs/")
