@@ -206,3 +206,35 @@ def test_in_report_only_mode_the_page_gets_the_report_only_header(client, settin
 
     assert HEADER not in response
     assert "script-src 'self'" in response[f"{HEADER}-Report-Only"]
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_allows_only_its_own_layout_styles(client, admin_user):
+    from songjiang_liaison.content_policy import style_hash
+
+    client.force_login(admin_user)
+    for url in ("/api/v1/deputies/", "/api/v1/opinions/"):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        policy = response[HEADER]
+        assert f"style-src-attr 'unsafe-hashes' {style_hash('float: right; margin-right: 10px')}" in policy
+        assert "style-src 'self';" in policy and "script-src 'self';" in policy
+        assert "unsafe-inline" not in policy
+        assert "<style" not in response.content.decode()
+
+
+def test_the_allowed_browsable_api_styles_are_those_of_the_installed_rest_framework():
+    """After an upgrade of Django REST framework, a new style="" value fails here, not in the browser."""
+    import re
+
+    import rest_framework
+
+    from songjiang_liaison.content_policy import DRF_STYLE_VALUES
+
+    folder = Path(rest_framework.__file__).parent / "templates" / "rest_framework"
+    files = [folder / "base.html", *folder.glob("filters/*.html"), *folder.glob("horizontal/*.html")]
+    values = {v for f in files for v in re.findall(r'style="([^"{]*)"', f.read_text(encoding="utf-8"))}
+
+    assert values == set(DRF_STYLE_VALUES)

@@ -124,6 +124,13 @@ def test_the_admin_and_the_api_docs_run_under_the_policy(watched, admin_user, de
     _visit(page, "/admin/deputies/contactpoint/add/")
     _assert_clean(page)
 
+    # The browsable API (its layout styles allowed by hash on its pages only).
+    _visit(page, "/api/v1/deputies/")
+    expect(page.locator(".response-info")).to_be_visible()
+    _assert_clean(page)
+    _visit(page, "/api/v1/opinions/")
+    _assert_clean(page)
+
     _visit(page, "/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("松江区人大代表联系人民群众平台 API")
     expect(page.locator(".opblock").first).to_be_visible()
