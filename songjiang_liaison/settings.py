@@ -199,13 +199,13 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
 # Content-Security-Policy (django-csp, docs/csp.md): scripts, styles, images and fonts from the portal
 # itself only; no inline script or style, no plug-ins, no framing, forms post only here.
-# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only (rollout: browsers
-# report violations in the console, or to CSP_REPORT_URI, and block nothing).
-CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
-CSP_REPORT_URI = env.str("CSP_REPORT_URI", default="")
-_CSP_DIRECTIVES = {
+# CSP_REPORT_ONLY=true (environment) sends the same policy as Content-Security-Policy-Report-Only
+# (rollout: browsers report violations in the console, or to CSP_REPORT_URI, and block nothing).
+# Lower-case names: django-csp 4 refuses to start when settings named CSP_* (its 3.x format) exist.
+_csp_directives = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
@@ -216,12 +216,13 @@ _CSP_DIRECTIVES = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
-if CSP_REPORT_URI:
-    _CSP_DIRECTIVES["report-uri"] = [CSP_REPORT_URI]
-if CSP_REPORT_ONLY:
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    _csp_directives["report-uri"] = [_csp_report_uri]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
 else:
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 if not DEBUG and not TESTING and not SECURE_HSTS_PRELOAD:
     # Preloading is a one-way decision taken with the domain's owner, not a default.

@@ -184,6 +184,25 @@ def _policy_headers(**env):
     return result.stdout.split()
 
 
+@pytest.mark.parametrize("report_only", ["false", "true"])
+def test_the_system_checks_accept_the_settings_in_both_modes(report_only):
+    """django-csp 4 stops `manage.py check` (and so migrate and runserver) on 3.x-style CSP_* settings."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CSP_")}
+    environment.update(TESTING="true", CSP_REPORT_ONLY=report_only, CSP_REPORT_URI="/csp-report/")
+
+    result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "csp." not in result.stderr
+
+
 def test_the_policy_is_enforced_by_default():
     assert _policy_headers() == ["True", "False", "None"]
 
