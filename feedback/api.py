@@ -24,12 +24,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies import permissions as access
 from songjiang_liaison.api import StandardPagination
+from songjiang_liaison.content_policy import BrowsableAPIRenderer
 
 from . import abuse, archive, selectors, serializers, services, workflow
 from .filters import OpinionFilter
@@ -47,7 +48,7 @@ class SafeJSONRenderer(JSONRenderer):
         return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
-RENDERERS = [SafeJSONRenderer, BrowsableAPIRenderer]
+RENDERERS = [SafeJSONRenderer, BrowsableAPIRenderer]  # the browsable API within the CSP (docs/csp.md)
 
 
 def _field_errors(exc: DjangoValidationError) -> dict:

@@ -1,7 +1,7 @@
 """REST API v1. Each app registers its viewsets in its own `api.py` (`register(router)`)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
@@ -28,7 +28,13 @@ for module in (
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's init script from this URL (?script) instead of inline: the
+    # Content-Security-Policy allows scripts from the portal's files only (docs/csp.md).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     *extra_urls,
     path("", include(router.urls)),
 ]

@@ -6,8 +6,10 @@ for 岳阳's working committee, `other_street_staff` for 永丰's; `handling_uni
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -313,7 +315,9 @@ def test_the_printable_qr_page_shows_the_deputy_and_instructions(citizen, deputy
     assert "码上见代表" in page
     assert "艾丽丝" in page
     assert reverse("feedback:deputy_qr_svg", args=[deputy.pk]) in page
-    assert "@media print" in page
+    # The A5 print layout, in the card's stylesheet (no inline <style>: docs/csp.md).
+    assert "/static/css/deputy_qr.css" in page
+    assert "@media print" in Path(finders.find("css/deputy_qr.css")).read_text(encoding="utf-8")
     assert deputy.private_phone not in page
 
 

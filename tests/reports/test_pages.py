@@ -2,8 +2,10 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from openpyxl import load_workbook
 
 from tests.reports.conftest import grow_world
@@ -25,7 +27,9 @@ def test_an_administrator_sees_every_deputy_with_subtotals_and_chart_data(world,
     assert "report-chart-data" in content
     assert "chart.umd.min.js" in content
     assert "按街道、镇" in content and "泗泾镇" in content
-    assert "@media print" in content
+    # The print layout, in the report pages' stylesheet (no inline <style>: docs/csp.md).
+    assert "/static/css/reports.css" in content
+    assert "@media print" in Path(finders.find("css/reports.css")).read_text(encoding="utf-8")
 
 
 def test_filtering_to_a_town_lists_only_that_towns_deputies(world, login, admin_user, sijing):
