@@ -28,7 +28,6 @@ KNOWN_CIRCLES = (
         "feedback.workflow.engine",
         "feedback.workflow.steps",
     },
-    {"deputies.invitations", "deputies.reach", "deputies.tasks"},
     {"feedback.api", "feedback.suggestions.api"},
 )
 LONG_MODULES = {
