@@ -25,8 +25,8 @@ KNOWN_CIRCLES = (
         "feedback.suggestions.services",
         "feedback.suggestions.workflow",
         "feedback.workflow",
+        "feedback.workflow.actions",
         "feedback.workflow.engine",
-        "feedback.workflow.steps",
     },
     {"feedback.api", "feedback.suggestions.api"},
 )
@@ -57,8 +57,6 @@ LONG_FUNCTIONS = {
     "feedback/demo.py:run",
     "feedback/services.py:submit_opinion",
     "feedback/services.py:validate_submission",
-    "feedback/workflow/steps.py:clean_data",
-    "feedback/workflow/steps.py:effect_of",
     "reports/response_times.py:tables",
 }
 # Which app may import which (docs/architecture.md): accounts is the ground floor, the registry

@@ -15,8 +15,9 @@ validates the data, writes the new state with a compare-and-set on the expected 
 `OpinionEvent` in the same transaction, and enqueues notifications after commit.
 """
 
+from .actions import clean_data
 from .engine import apply_action, check_invariants, initial_state, record_intake, replay
-from .steps import Effect, clean_data
+from .steps import Effect
 from .table import (
     ACTIONS,
     INTERNAL_NOTE,

@@ -12,7 +12,8 @@ from deputies import permissions as access
 from ops.outbox import enqueue
 
 from ..models import Opinion, OpinionEvent
-from .steps import RECEIVED_NOTE, clean_data, effect_of, lock_related
+from .actions import clean_data, effect_of
+from .steps import RECEIVED_NOTE, lock_related
 from .table import TRANSITIONS, ActionConflict, ActionNotAllowed, Actor, S, actor_for, state_allows
 
 # --- The entry point ------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class Field:
     kind: str  # text, choice, organizations, opinion, deputy, date, bool
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = MAX_NOTE  # for text
 
 
 def _choices(text_choices) -> tuple[tuple[str, str], ...]:
@@ -221,7 +222,7 @@ _TABLE = (
         citizen,
         (
             Field("rating", gettext_lazy("评价"), "choice", required=True, choices=_choices(Rating)),
-            Field("comment", gettext_lazy("意见"), "text"),
+            Field("comment", gettext_lazy("意见"), "text", max_length=1000),
         ),
         targets=(S.CLOSED, S.VERIFYING),
         guard=_rate_guard,
