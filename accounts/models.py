@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -30,6 +31,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+
+    # Who changed what, kept after a change or a deletion (docs/architecture.md, "Data kept once").
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("用户")

@@ -8,6 +8,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .quotas import REMOTE_KINDS
 
@@ -241,6 +242,9 @@ class QuotaPolicy(models.Model):
         help_text=_("勾选后，代表自行登记但尚未确认的活动不计入年度要求。"),
     )
 
+    # Who changed what, kept after a change or a deletion (docs/architecture.md, "Data kept once").
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year", "congress_id"]
         verbose_name = _("年度联系要求")
@@ -267,6 +271,9 @@ class QuotaExemption(models.Model):
         related_name="+",
     )
     granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    # Who changed what, kept after a change or a deletion (docs/architecture.md, "Data kept once").
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "deputy_id"]
@@ -536,6 +543,9 @@ class MeetingRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Who changed what, kept after a change or a deletion (docs/architecture.md, "Data kept once").
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-requested_at", "-id"]

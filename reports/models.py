@@ -12,6 +12,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ExportFormat(models.TextChoices):
@@ -162,6 +163,9 @@ class WorkFund(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # Who changed what, kept after a change or a deletion (docs/architecture.md, "Data kept once").
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "organization_id"]
