@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,10 @@ NAV_ITEMS = [
 
 
 def navigation(request):
-    role = scoping.role_of(request.user)
+    # A request refused before AuthenticationMiddleware ran (a disallowed Host, a NUL in the path)
+    # has no user yet: its error page shows the public menu.
+    user = getattr(request, "user", None) or AnonymousUser()
+    role = scoping.role_of(user)
     items = []
     for name, label, roles in NAV_ITEMS:
         if roles is not None and role not in roles:
@@ -45,6 +49,6 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
     unread = 0
-    if request.user.is_authenticated:
-        unread = request.user.notifications.unread().count()
+    if user.is_authenticated:
+        unread = user.notifications.unread().count()
     return {"nav_items": items, "user_role": role, "unread_notifications": unread}

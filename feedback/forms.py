@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
+from songjiang_liaison.filters import LARGEST_ID
 
 from . import archive, routing, workflow
 from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
@@ -345,7 +346,7 @@ class SuggestionFilterForm(BootstrapMixin, forms.Form):
     unit = forms.ModelChoiceField(
         label=_("承办单位"), required=False, queryset=None, empty_label=_("全部承办单位")
     )
-    deputy = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    deputy = forms.IntegerField(required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         from deputies.models import Organization

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ops.logs.RequestLogMiddleware",
+    # NUL characters and oversized bodies are refused before anything reads them (issue 12).
+    "songjiang_liaison.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,6 +231,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON bodies must be objects; no NUL in any body (songjiang_liaison/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "songjiang_liaison.parsers.ObjectJSONParser",
+        "songjiang_liaison.parsers.FormParser",
+        "songjiang_liaison.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
