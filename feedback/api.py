@@ -36,6 +36,7 @@ from .models import Channel
 
 ACTION_PATTERN = "|".join(workflow.STAFF_ACTIONS)
 TRACK_RATE = "60/minute"
+LOST_RACE = gettext_lazy("其他人刚刚处理了这条意见，请刷新后再试。")
 
 
 class SafeJSONRenderer(JSONRenderer):
@@ -131,6 +132,12 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "consent": data["consent"],
         }
         try:
+            scope = f"user:{user.pk}" if user else f"ip:{abuse.client_ip(request)}"
+            key = services.idempotency_key_for(request.headers.get("Idempotency-Key", ""), scope=scope)
+            if (earlier := services.replayed(key)) is not None:  # a double click: the first answer
+                return Response(
+                    serializers.OpinionCreatedSerializer(earlier).data, status=status.HTTP_201_CREATED
+                )
             services.validate_submission(**submission)
             archive.check_consent(publish=data["publish"], confidential=data["confidential"])
             # Only a recorder links an activity, and only one whose record they may see.
@@ -154,6 +161,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 activity=activity,
                 client_ip=abuse.client_ip(request),
                 honeypot=data["website"],
+                idempotency_key=key,
             )
         except DjangoValidationError as exc:  # the photos
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
@@ -224,12 +232,11 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 expected_state=expected,
             )
         except workflow.ActionNotAllowed as exc:
+            if _lost_race(request.user, opinion, workflow_action):
+                return _conflict(request.user, pk, LOST_RACE)
             return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
         except workflow.ActionConflict as exc:
-            return Response(
-                {"detail": exc.message, "state": selectors.opinion_for(request.user, pk).state},
-                status=status.HTTP_409_CONFLICT,
-            )
+            return _conflict(request.user, pk, exc.message)
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         opinion = selectors.opinion_for(request.user, opinion.pk)
@@ -271,6 +278,28 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(serializers.PublicationSerializer(opinion).data)
+
+
+def _lost_race(user, opinion, action: str) -> bool:
+    """Refused now, but the caller could take this action a moment ago: their unit's assignment was
+    answered (by a colleague's click) in between. A lost race (409), not "you may not" (403), which
+    is kept for callers who never could."""
+    transition = workflow.TRANSITIONS.get(action)
+    actor = workflow.actor_for(user)
+    if transition is None or actor.org_id is None:
+        return False
+    actor._assigned[opinion.pk] = opinion.assignments.filter(organization_id=actor.org_id).exists()
+    return bool(actor._assigned[opinion.pk]) and transition.who(actor, opinion)
+
+
+def _conflict(user, pk, message) -> Response:
+    """409, with the opinion's state now when the caller can still see it (the winner may have sent
+    it where the caller cannot follow: then the message alone)."""
+    body = {"detail": str(message)}
+    current = selectors.opinion_for(user, pk)
+    if current is not None:
+        body["state"] = current.state
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def _tracked(code: str):

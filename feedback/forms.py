@@ -3,6 +3,8 @@ routing, abuse, workflow) live in `feedback.services`, `feedback.abuse` and `fee
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -151,6 +153,10 @@ class OpinionForm(BootstrapMixin, forms.Form):
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(label=_("网址"), required=False)
+    # A fresh token on each page: sending the same page twice (a double click) stores one opinion.
+    submission_token = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex
+    )
 
     def __init__(self, *args, deputy_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,6 +83,9 @@ def submit(request):
         form = f.OpinionForm(request.POST, request.FILES, deputy_queryset=deputies)
         ip = abuse.client_ip(request)
         if form.is_valid():
+            key = _submission_key(form, scope=f"ip:{ip}")
+            if (earlier := services.replayed(key)) is not None:  # the same page sent twice
+                return redirect("feedback:submitted", code=earlier.tracking_code)
             # Only a complete submission uses up the budget (one with the API): a citizen who is
             # still correcting the form is not told they submitted too often. A honeypot hit is
             # valid here and is counted (it goes to moderation, see `abuse`).
@@ -91,7 +94,9 @@ def submit(request):
             except abuse.RateLimited:
                 return _rate_limited_form(request, form, deputy)
             try:
-                opinion = services.submit_opinion(**form.service_kwargs(), channel=Channel.WEB, client_ip=ip)
+                opinion = services.submit_opinion(
+                    **form.service_kwargs(), channel=Channel.WEB, client_ip=ip, idempotency_key=key
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -159,6 +164,14 @@ def _activity_queryset(user):
     return activities_visible_to(user).filter(date__gte=since).order_by("-date", "-id")
 
 
+def _submission_key(form, *, scope: str) -> str:
+    """The stored idempotency key of the form's hidden token ("" when it is missing or malformed)."""
+    try:
+        return services.idempotency_key_for(form.cleaned_data.get("submission_token", ""), scope=scope)
+    except ValidationError:
+        return ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request):
@@ -179,7 +192,11 @@ def record(request):
         form = f.RecordedOpinionForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             try:
-                opinion = services.submit_opinion(**form.service_kwargs(), recorded_by=request.user)
+                opinion = services.submit_opinion(
+                    **form.service_kwargs(),
+                    recorded_by=request.user,
+                    idempotency_key=_submission_key(form, scope=f"user:{request.user.pk}"),
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
