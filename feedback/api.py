@@ -147,8 +147,12 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         # Counted only once the submission is valid, as on the page: correcting mistakes is not spamming.
+        # Signed-in recorders have their own per-user budget; the public one per address.
         try:
-            abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
+            if user is not None:
+                abuse.check_record_limit(user)
+            else:
+                abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
         except abuse.RateLimited as exc:
             return _rate_limited(exc)
         try:

@@ -192,6 +192,11 @@ def record(request):
         form = f.RecordedOpinionForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             try:
+                abuse.check_record_limit(request.user)
+            except abuse.RateLimited:
+                context = {"form": form, "rate_limited": True, "consent_statement": f.CONSENT_STATEMENT}
+                return render(request, "feedback/record.html", context, status=429)
+            try:
                 opinion = services.submit_opinion(
                     **form.service_kwargs(),
                     recorded_by=request.user,

@@ -5,6 +5,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, EMAIL_URL. With none 
 portal runs on SQLite with eager Celery and an in-process cache, so a fresh machine needs no services.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -402,6 +403,11 @@ if TESTING:
 OPINION_RETENTION_MONTHS = env.int("OPINION_RETENTION_MONTHS", default=24)
 OPINION_LONG_OVERDUE_DAYS = env.int("OPINION_LONG_OVERDUE_DAYS", default=30)
 OPINION_BLOCK_LINKS = env.bool("OPINION_BLOCK_LINKS", default=True)
+# Opinions recorded by one signed-in deputy or staff member (record page and API together); the
+# public's limit is OPINION_RATE per client address.
+OPINION_RECORD_RATE = env.str("OPINION_RECORD_RATE", default="200/hour")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", OPINION_RECORD_RATE):
+    raise ImproperlyConfigured('OPINION_RECORD_RATE must look like "200/hour".')
 
 # Motions (议案): how many confirmed co-signers a deputy's motion needs, by congress level
 # (feedback/suggestions/, §四(一)3).
