@@ -177,6 +177,9 @@ STORAGES = {
     },
 }
 # Uploads: photos are checked and re-encoded (deputies/images.py); the request as a whole is capped.
+# The largest request body accepted at all (songjiang_liaison.middleware: 413 before reading it); keep
+# nginx's client_max_body_size (deploy/nginx) at the same value.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=13 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
