@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 
 from songjiang_liaison.api import StandardPagination
 
-from . import abuse, archive, selectors, serializers, services, workflow
+from . import abuse, archive, races, selectors, serializers, services, workflow
 from .filters import OpinionFilter
 from .models import Channel
 
@@ -236,7 +236,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 expected_state=expected,
             )
         except workflow.ActionNotAllowed as exc:
-            if _lost_race(request.user, opinion, workflow_action):
+            if races.lost_race(request.user, opinion, workflow_action):
                 return _conflict(request.user, pk, LOST_RACE)
             return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
         except workflow.ActionConflict as exc:
@@ -282,18 +282,6 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(serializers.PublicationSerializer(opinion).data)
-
-
-def _lost_race(user, opinion, action: str) -> bool:
-    """Refused now, but the caller could take this action a moment ago: their unit's assignment was
-    answered (by a colleague's click) in between. A lost race (409), not "you may not" (403), which
-    is kept for callers who never could."""
-    transition = workflow.TRANSITIONS.get(action)
-    actor = workflow.actor_for(user)
-    if transition is None or actor.org_id is None:
-        return False
-    actor._assigned[opinion.pk] = opinion.assignments.filter(organization_id=actor.org_id).exists()
-    return bool(actor._assigned[opinion.pk]) and transition.who(actor, opinion)
 
 
 def _conflict(user, pk, message) -> Response:

@@ -22,12 +22,13 @@ from accounts import scoping
 from accounts.models import Role
 from deputies.models import Deputy, Region
 
-from . import abuse, archive, deadlines, privacy, qrcodes, selectors, services, workflow
+from . import abuse, archive, deadlines, privacy, qrcodes, races, selectors, services, workflow
 from . import forms as f
 from .models import Channel, Rating
 
 QUEUE_PAGE_SIZE = 20
 RECENT_ACTIVITY_DAYS = 180
+LOST_SIGHT = gettext_lazy("这条意见刚刚已被他人处理并转出，您的操作未生效。")
 CONFLICT_MESSAGE = gettext_lazy(
     "该意见已被他人处理，当前状态为“%(state)s”。您的操作未生效，请查看最新情况后再操作。"
 )
@@ -471,6 +472,8 @@ def act(request, pk, action):
     if action not in workflow.STAFF_ACTIONS:
         raise Http404
     if not workflow.TRANSITIONS[action].who(workflow.actor_for(request.user), opinion):
+        if races.lost_race(request.user, opinion, action):
+            return _conflict(request, opinion)
         raise PermissionDenied
     form = f.ActionForm(request.POST, action=action, opinion=opinion)
     expected = request.POST.get(form.add_prefix("expected_state")) or opinion.state
@@ -486,9 +489,11 @@ def act(request, pk, action):
                 expected_state=expected,
             )
         except workflow.ActionNotAllowed as exc:
+            if races.lost_race(request.user, opinion, action):
+                return _conflict(request, opinion)
             raise PermissionDenied from exc
         except workflow.ActionConflict:
-            return _conflict(request, _visible_opinion(request.user, pk))
+            return _conflict(request, selectors.opinion_for(request.user, pk))
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -535,6 +540,11 @@ def publication(request, pk):
 
 
 def _conflict(request, opinion):
+    """409: the detail page with the news, or — when the winner sent the opinion where this user
+    cannot follow — a short page saying so."""
+    if opinion is None:
+        context = {"message": LOST_SIGHT}
+        return render(request, "errors/409.html", context, status=409)
     context = _detail_context(request, opinion)
     context["conflict"] = CONFLICT_MESSAGE % {"state": opinion.get_state_display()}
     return render(request, "feedback/detail.html", context, status=409)

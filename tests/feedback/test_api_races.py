@@ -227,3 +227,47 @@ def test_ten_identical_submissions_at_once_without_a_key_link_to_one_original(yu
     assert codes == [201] * 10
     assert Opinion.objects.count() == 10
     assert Opinion.objects.filter(duplicate_of__isnull=True).count() == 1
+
+
+# --- The same on the pages ------------------------------------------------------------------------
+
+
+def test_on_the_page_a_unit_replying_twice_gets_409_not_403(
+    login, opinion, admin_user, handling_unit, handling_unit_staff, other_unit, bodies
+):
+    opinion = _assigned_to(opinion, admin_user, handling_unit, other_unit)
+    client = login(handling_unit_staff)
+    url = f"/opinions/{opinion.pk}/act/reply/"
+    form = {"reply-outcome": "solved", "reply-text": "已修复路灯。", "reply-expected_state": opinion.state}
+    first = client.post(url, form)
+    assert first.status_code == 302, first.content.decode()[:500]
+
+    again = client.post(url, form)
+
+    assert again.status_code == 409
+    assert OpinionEvent.objects.filter(opinion=opinion, action="reply").count() == 1
+
+
+def test_on_the_page_a_loser_who_can_no_longer_see_the_opinion_gets_409(
+    login, opinion, street_staff, monkeypatch, bodies
+):
+    from feedback import views
+
+    real_opinion_for = views.selectors.opinion_for
+    calls = {"n": 0}
+
+    def opinion_for(user, pk):
+        calls["n"] += 1
+        return real_opinion_for(user, pk) if calls["n"] == 1 else None
+
+    def lost(**kwargs):
+        raise workflow.ActionConflict("其他人刚刚处理了这条意见，请刷新后再试。")
+
+    monkeypatch.setattr(views.selectors, "opinion_for", opinion_for)
+    monkeypatch.setattr(views.workflow, "apply_action", lost)
+
+    response = login(street_staff).post(
+        f"/opinions/{opinion.pk}/act/route/", {"route-level": "street", "route-expected_state": opinion.state}
+    )
+
+    assert response.status_code == 409
