@@ -246,3 +246,16 @@ def test_a_disallowed_host_is_a_400_page_with_debug_off(client, settings, path):
     response = client.get(path, HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "请求的内容有误" in response.content.decode()
+
+
+def test_ids_beyond_the_database_range_are_404_on_every_page(admin_client):
+    results = []
+    for route in _routes():
+        if route.startswith("api/") or "<int:" not in route:
+            continue
+        for bad in ("99999999999999999999", "9223372036854775808"):
+            path = _concrete(route, pk=bad)
+            results.append((path, "GET", admin_client.get(path).status_code))
+    assert len(results) > 40
+    errors = _server_errors(results)
+    assert not errors, errors
