@@ -26,12 +26,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies import permissions as access
 from feedback.selectors import opinions_visible_to
+from songjiang_liaison import parsers as api_parsers
 from songjiang_liaison.api import StandardPagination
 
 from . import quotas, selectors, serializers, services
@@ -68,7 +68,7 @@ class ActivityViewSet(
     filterset_class = ActivityFilter
     search_fields = ["summary", "place"]
     ordering_fields = ["date", "people_reached", "id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = api_parsers.DEFAULT
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -205,7 +205,7 @@ class VoterReportViewSet(
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = StandardPagination
     serializer_class = serializers.VoterReportSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = api_parsers.DEFAULT
     filterset_fields = ["deputy", "form"]
 
     def get_queryset(self):

@@ -3,10 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from songjiang_liaison.filters import BoundedFilterSet
+
 from .models import ActivityKind, ContactActivity, Participation
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("年度"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))

@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from songjiang_liaison.filters import BoundedFilterSet
+
 from .models import (
     LIAISON_BODY_KINDS,
     Congress,
@@ -28,7 +30,7 @@ STATUS_CHOICES = [
 ]
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(BoundedFilterSet):
     kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label=_("类型"))
     parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("上级"))
     ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("code", "code"), ("id", "id")))
@@ -38,7 +40,7 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["kind", "parent"]
 
 
-class CongressFilter(django_filters.FilterSet):
+class CongressFilter(BoundedFilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("层级"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("行政区域"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("本届"))
@@ -55,7 +57,7 @@ class CongressFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
 
 
-class ConstituencyFilter(django_filters.FilterSet):
+class ConstituencyFilter(BoundedFilterSet):
     congress = django_filters.ModelChoiceFilter(queryset=Congress.objects.all(), label=_("人民代表大会"))
     level = django_filters.ChoiceFilter(field_name="congress__level", choices=Level.choices, label=_("层级"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("所在街道或镇"))
@@ -69,7 +71,7 @@ class ConstituencyFilter(django_filters.FilterSet):
         fields = ["congress", "level", "region", "area"]
 
 
-class DeputyGroupFilter(django_filters.FilterSet):
+class DeputyGroupFilter(BoundedFilterSet):
     congress = django_filters.ModelChoiceFilter(queryset=Congress.objects.all(), label=_("人民代表大会"))
     level = django_filters.ChoiceFilter(field_name="congress__level", choices=Level.choices, label=_("层级"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("所在街道或镇"))
@@ -80,7 +82,7 @@ class DeputyGroupFilter(django_filters.FilterSet):
         fields = ["congress", "level", "region"]
 
 
-class DeputyFilter(django_filters.FilterSet):
+class DeputyFilter(BoundedFilterSet):
     """Without `status`, only deputies serving today are listed; `status=all` lists every mandate."""
 
     level = django_filters.ChoiceFilter(field_name="congress__level", choices=Level.choices, label=_("层级"))
@@ -123,7 +125,7 @@ class DeputyFilter(django_filters.FilterSet):
         return queryset
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(BoundedFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("类型"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("所在区域"))
     liaison_body = django_filters.BooleanFilter(method="filter_liaison_body", label=_("联络机构"))
@@ -139,7 +141,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.exclude(kind__in=LIAISON_BODY_KINDS)
 
 
-class ContactPointFilter(django_filters.FilterSet):
+class ContactPointFilter(BoundedFilterSet):
     kind = django_filters.ChoiceFilter(choices=ContactPointKind.choices, label=_("类型"))
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.all(), method="filter_region", label=_("所在区域（含下级）")

@@ -8,6 +8,7 @@ rate limit refuses a request, and it says so (HTTP 429 / a message on the page) 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 
@@ -17,7 +18,10 @@ from django.utils.translation import gettext as _
 
 from songjiang_liaison import config
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_SCOPE = "opinion_submit"
+RECORD_SCOPE = "opinion_record"
 _LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|cn|top|xyz|vip|cc|io)\b)", re.IGNORECASE)
 
 
@@ -53,14 +57,28 @@ def check_rate_limit(client_ip: str | None, *, scope: str = DEFAULT_SCOPE, rate:
     now = int(time.time())
     window = now // period
     key = f"ratelimit:{scope}:{_client_key(client_ip)}:{window}"
-    cache.add(key, 0, timeout=period + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+        count = _count(key, timeout=period + 1)
+    except Exception:  # noqa: BLE001 — a cache outage must not stop intake (ops/cache.py falls back too)
+        logger.warning("Rate limit %s not counted: the cache is unavailable.", scope, exc_info=True)
+        return
     if count > limit:
         raise RateLimited(retry_after=(window + 1) * period - now)
+
+
+def _count(key: str, *, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def check_record_limit(user) -> None:
+    """Count one opinion recorded by a signed-in deputy or staff member (the record page and the API
+    alike): their own budget, OPINION_RECORD_RATE per user, not their office's address's."""
+    check_rate_limit(f"user:{user.pk}", scope=RECORD_SCOPE, rate=settings.OPINION_RECORD_RATE)
 
 
 def is_honeypot_hit(value: str | None) -> bool:

@@ -32,12 +32,13 @@ from deputies import permissions as access
 from songjiang_liaison.api import StandardPagination
 from songjiang_liaison.content_policy import BrowsableAPIRenderer
 
-from . import abuse, archive, selectors, serializers, services, workflow
+from . import abuse, archive, races, selectors, serializers, services, workflow
 from .filters import OpinionFilter
 from .models import Channel
 
 ACTION_PATTERN = "|".join(workflow.STAFF_ACTIONS)
 TRACK_RATE = "60/minute"
+LOST_RACE = gettext_lazy("其他人刚刚处理了这条意见，请刷新后再试。")
 
 
 class SafeJSONRenderer(JSONRenderer):
@@ -133,6 +134,12 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "consent": data["consent"],
         }
         try:
+            scope = f"user:{user.pk}" if user else f"ip:{abuse.client_ip(request)}"
+            key = services.idempotency_key_for(request.headers.get("Idempotency-Key", ""), scope=scope)
+            if (earlier := services.replayed(key)) is not None:  # a double click: the first answer
+                return Response(
+                    serializers.OpinionCreatedSerializer(earlier).data, status=status.HTTP_201_CREATED
+                )
             services.validate_submission(**submission)
             archive.check_consent(publish=data["publish"], confidential=data["confidential"])
             # Only a recorder links an activity, and only one whose record they may see.
@@ -142,8 +149,12 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         # Counted only once the submission is valid, as on the page: correcting mistakes is not spamming.
+        # Signed-in recorders have their own per-user budget; the public one per address.
         try:
-            abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
+            if user is not None:
+                abuse.check_record_limit(user)
+            else:
+                abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
         except abuse.RateLimited as exc:
             return _rate_limited(exc)
         try:
@@ -156,6 +167,7 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 activity=activity,
                 client_ip=abuse.client_ip(request),
                 honeypot=data["website"],
+                idempotency_key=key,
             )
         except DjangoValidationError as exc:  # the photos
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
@@ -226,12 +238,11 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 expected_state=expected,
             )
         except workflow.ActionNotAllowed as exc:
+            if races.lost_race(request.user, opinion, workflow_action):
+                return _conflict(request.user, pk, LOST_RACE)
             return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
         except workflow.ActionConflict as exc:
-            return Response(
-                {"detail": exc.message, "state": selectors.opinion_for(request.user, pk).state},
-                status=status.HTTP_409_CONFLICT,
-            )
+            return _conflict(request.user, pk, exc.message)
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         opinion = selectors.opinion_for(request.user, opinion.pk)
@@ -273,6 +284,16 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(serializers.PublicationSerializer(opinion).data)
+
+
+def _conflict(user, pk, message) -> Response:
+    """409, with the opinion's state now when the caller can still see it (the winner may have sent
+    it where the caller cannot follow: then the message alone)."""
+    body = {"detail": str(message)}
+    current = selectors.opinion_for(user, pk)
+    if current is not None:
+        body["state"] = current.state
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def _tracked(code: str):

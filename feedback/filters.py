@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import django_filters
 
+from songjiang_liaison.filters import BoundedFilterSet
+
 from .models import Channel, OpinionState, RouteLevel, Suggestion, SuggestionKind, SuggestionState
 from .selectors import filter_opinions
 
 
-class OpinionFilter(django_filters.FilterSet):
+class OpinionFilter(BoundedFilterSet):
     state = django_filters.ChoiceFilter(choices=OpinionState.choices, method="noop")
     level = django_filters.ChoiceFilter(choices=RouteLevel.choices, method="noop")
     region = django_filters.NumberFilter(method="noop", help_text="街道、镇或居（村）委会的编号")
@@ -33,7 +35,7 @@ class OpinionFilter(django_filters.FilterSet):
         )
 
 
-class SuggestionFilter(django_filters.FilterSet):
+class SuggestionFilter(BoundedFilterSet):
     """`?q=` (title, content, answer), `kind`, `state`, `year` (of submission), `unit` (lead or
     co-unit), `deputy`; the filtering itself is `suggestions.selectors.filter_suggestions`."""
 

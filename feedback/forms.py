@@ -3,6 +3,8 @@ routing, abuse, workflow) live in `feedback.services`, `feedback.abuse` and `fee
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
+from songjiang_liaison.filters import LARGEST_ID
 
 from . import archive, routing, workflow
 from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
@@ -150,6 +153,10 @@ class OpinionForm(BootstrapMixin, forms.Form):
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(label=_("网址"), required=False)
+    # A fresh token on each page: sending the same page twice (a double click) stores one opinion.
+    submission_token = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex
+    )
 
     def __init__(self, *args, deputy_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,7 +352,7 @@ class SuggestionFilterForm(BootstrapMixin, forms.Form):
     unit = forms.ModelChoiceField(
         label=_("承办单位"), required=False, queryset=None, empty_label=_("全部承办单位")
     )
-    deputy = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    deputy = forms.IntegerField(required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         from deputies.models import Organization

@@ -231,6 +231,9 @@ class Opinion(models.Model):
     # Hashes only: enough to recognise the same sender sending the same text, nothing to read back.
     submitter_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    # A keyed hash of the submitter's idempotency key (the API's `Idempotency-Key` header, the form's
+    # hidden token) and who sent it: a double click stores one opinion (issue 12).
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
 
     # Deadlines (feedback/deadlines.py): the one for the current step, stored and indexed.
     due_at = models.DateTimeField(_("当前期限"), null=True, blank=True, db_index=True)
@@ -264,6 +267,13 @@ class Opinion(models.Model):
             models.Index(fields=["deputy", "state"]),
             models.Index(fields=["submitter_fingerprint", "content_hash", "received_at"]),
             models.Index(fields=["publish", "publication", "received_at"], name="feedback_op_public_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="feedback_opinion_idempotency_key_unique",
+            )
         ]
 
     def __str__(self):

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,6 +181,7 @@ def submit_opinion(
     client_ip: str | None = None,
     honeypot: str = "",
     now: datetime.datetime | None = None,
+    idempotency_key: str = "",
 ) -> Opinion:
     """Take in one opinion from any channel (R-OP-1).
 
@@ -188,7 +189,11 @@ def submit_opinion(
     either way the body of the place concerned is recorded as responsible, so it shows in its queue.
     Writes the `received` event and, after commit, notifies whoever must act next. `publish` is the
     citizen's consent to the public archive (`feedback.archive`), refused with `confidential`.
+    `idempotency_key` (`idempotency_key_for`): a second call with the same key returns the opinion
+    the first stored, marked `replayed`, and stores nothing.
     """
+    if (earlier := replayed(idempotency_key)) is not None:
+        return earlier
     archive.check_consent(publish=bool(publish), confidential=bool(confidential))
     values = validate_submission(
         content=content,
@@ -217,6 +222,9 @@ def submit_opinion(
         recorded_by = None
 
     with transaction.atomic():
+        _serialize_intake(idempotency_key, f"{fingerprint}:{digest}" if fingerprint else "")
+        if (earlier := replayed(idempotency_key)) is not None:
+            return earlier
         original = None
         if fingerprint:
             original = (
@@ -254,6 +262,7 @@ def submit_opinion(
             content_hash=digest,
             due_at=deadlines.route_due_for(now),
             due_kind=DeadlineKind.ROUTE,
+            idempotency_key=idempotency_key,
         )
         for photo in photo_files:
             OpinionPhoto.objects.create(opinion=opinion, image=photo)
@@ -271,6 +280,43 @@ def submit_opinion(
         )
         _link_activity(opinion)
     return opinion
+
+
+IDEMPOTENCY_KEY_MAX = 200
+
+
+def idempotency_key_for(key: str, *, scope: str) -> str:
+    """What is stored for a client's idempotency key: a keyed hash of the key and who sent it (a user
+    id, or the client's address), so that one caller's key never returns another caller's opinion.
+    Raises ValidationError for a key that is too long or has control characters."""
+    key = (key or "").strip()
+    if not key:
+        return ""
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationError(
+            {"idempotency_key": _("Idempotency-Key 最长 %(max)s 个可见字符。") % {"max": IDEMPOTENCY_KEY_MAX}}
+        )
+    return _keyed_hash(f"idempotency:{scope}:{key}")
+
+
+def replayed(idempotency_key: str) -> Opinion | None:
+    if not idempotency_key:
+        return None
+    earlier = Opinion.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None:
+        earlier.replayed = True
+    return earlier
+
+
+def _serialize_intake(*keys: str) -> None:
+    """On PostgreSQL, hold a transaction-scoped advisory lock per key (the idempotency key, the sender
+    and text): simultaneous identical submissions take turns, so the second sees the first and links
+    to it (or returns it). SQLite writes one transaction at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(k for k in keys if k):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"opinion-intake:{key}"])
 
 
 def _link_activity(opinion: Opinion) -> None:

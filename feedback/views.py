@@ -22,12 +22,13 @@ from accounts.models import Role
 from deputies import permissions as access
 from deputies.models import Deputy, Region
 
-from . import abuse, archive, deadlines, permissions, privacy, qrcodes, selectors, services, workflow
+from . import abuse, archive, deadlines, permissions, privacy, qrcodes, races, selectors, services, workflow
 from . import forms as f
 from .models import Channel, Rating
 
 QUEUE_PAGE_SIZE = 20
 RECENT_ACTIVITY_DAYS = 180
+LOST_SIGHT = gettext_lazy("这条意见刚刚已被他人处理并转出，您的操作未生效。")
 CONFLICT_MESSAGE = gettext_lazy(
     "该意见已被他人处理，当前状态为“%(state)s”。您的操作未生效，请查看最新情况后再操作。"
 )
@@ -82,6 +83,9 @@ def submit(request):
         form = f.OpinionForm(request.POST, request.FILES, deputy_queryset=deputies)
         ip = abuse.client_ip(request)
         if form.is_valid():
+            key = _submission_key(form, scope=f"ip:{ip}")
+            if (earlier := services.replayed(key)) is not None:  # the same page sent twice
+                return redirect("feedback:submitted", code=earlier.tracking_code)
             # Only a complete submission uses up the budget (one with the API): a citizen who is
             # still correcting the form is not told they submitted too often. A honeypot hit is
             # valid here and is counted (it goes to moderation, see `abuse`).
@@ -90,7 +94,9 @@ def submit(request):
             except abuse.RateLimited:
                 return _rate_limited_form(request, form, deputy)
             try:
-                opinion = services.submit_opinion(**form.service_kwargs(), channel=Channel.WEB, client_ip=ip)
+                opinion = services.submit_opinion(
+                    **form.service_kwargs(), channel=Channel.WEB, client_ip=ip, idempotency_key=key
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -158,6 +164,14 @@ def _activity_queryset(user):
     return activities_visible_to(user).filter(date__gte=since).order_by("-date", "-id")
 
 
+def _submission_key(form, *, scope: str) -> str:
+    """The stored idempotency key of the form's hidden token ("" when it is missing or malformed)."""
+    try:
+        return services.idempotency_key_for(form.cleaned_data.get("submission_token", ""), scope=scope)
+    except ValidationError:
+        return ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request):
@@ -178,7 +192,16 @@ def record(request):
         form = f.RecordedOpinionForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             try:
-                opinion = services.submit_opinion(**form.service_kwargs(), recorded_by=request.user)
+                abuse.check_record_limit(request.user)
+            except abuse.RateLimited:
+                context = {"form": form, "rate_limited": True, "consent_statement": f.CONSENT_STATEMENT}
+                return render(request, "feedback/record.html", context, status=429)
+            try:
+                opinion = services.submit_opinion(
+                    **form.service_kwargs(),
+                    recorded_by=request.user,
+                    idempotency_key=_submission_key(form, scope=f"user:{request.user.pk}"),
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -448,6 +471,8 @@ def act(request, pk, action):
     if action not in workflow.STAFF_ACTIONS:
         raise Http404
     if not workflow.TRANSITIONS[action].who(workflow.actor_for(request.user), opinion):
+        if races.lost_race(request.user, opinion, action):
+            return _conflict(request, opinion)
         raise PermissionDenied
     form = f.ActionForm(request.POST, action=action, opinion=opinion)
     expected = request.POST.get(form.add_prefix("expected_state")) or opinion.state
@@ -463,9 +488,11 @@ def act(request, pk, action):
                 expected_state=expected,
             )
         except workflow.ActionNotAllowed as exc:
+            if races.lost_race(request.user, opinion, action):
+                return _conflict(request, opinion)
             raise PermissionDenied from exc
         except workflow.ActionConflict:
-            return _conflict(request, _visible_opinion(request.user, pk))
+            return _conflict(request, selectors.opinion_for(request.user, pk))
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -512,6 +539,11 @@ def publication(request, pk):
 
 
 def _conflict(request, opinion):
+    """409: the detail page with the news, or — when the winner sent the opinion where this user
+    cannot follow — a short page saying so."""
+    if opinion is None:
+        context = {"message": LOST_SIGHT}
+        return render(request, "errors/409.html", context, status=409)
     context = _detail_context(request, opinion)
     context["conflict"] = CONFLICT_MESSAGE % {"state": opinion.get_state_display()}
     return render(request, "feedback/detail.html", context, status=409)

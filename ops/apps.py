@@ -8,3 +8,6 @@ class OpsConfig(AppConfig):
 
     def ready(self):
         from ops import signals  # noqa: F401 - connects the failed-task report
+        from songjiang_liaison import bounds
+
+        bounds.install()  # date ranges and text lengths for every form and serializer (issue 12)

@@ -12,7 +12,19 @@ from feedback import public_api as feedback_public_api
 from reports import api as reports_api
 from reports import public_api as reports_public_api
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Object ids in API paths are whole numbers (at most 18 digits, within PostgreSQL's bigint):
+    `/opinions/abc/` is a 404 from the URL resolver, never a lookup with a word for an id. A viewset
+    with another kind of key says so with `lookup_value_regex`."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = "[0-9]{1,18}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
 extra_urls = []
 for module in (
     accounts_api,

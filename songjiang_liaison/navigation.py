@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -54,14 +55,17 @@ def pages_for(user) -> list[Page]:
 
 def navigation(request):
     """Context processor: the menu, the user's role and their unread notifications."""
+    # A request refused before AuthenticationMiddleware ran (a disallowed Host, a NUL in the path) has
+    # no user yet: its error page shows the public menu.
+    user = getattr(request, "user", None) or AnonymousUser()
     items = []
-    for page in pages_for(request.user):
+    for page in pages_for(user):
         try:
             url = reverse(page.url_name)
         except NoReverseMatch:  # the feature is not installed
             continue
         items.append({"url": url, "label": page.label, "active": request.path.startswith(url) and url != "/"})
     unread = 0
-    if request.user.is_authenticated:
-        unread = request.user.notifications.unread().count()
-    return {"nav_items": items, "user_role": access.role_of(request.user), "unread_notifications": unread}
+    if user.is_authenticated:
+        unread = user.notifications.unread().count()
+    return {"nav_items": items, "user_role": access.role_of(user), "unread_notifications": unread}

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ops.logs.RequestLogMiddleware",
+    # NUL characters and oversized bodies are refused before anything reads them (issue 12).
+    "songjiang_liaison.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,6 +212,9 @@ if MEDIA_STORAGE == "s3":
     }
     SERVE_MEDIA = False
 # Uploads: photos are checked and re-encoded (deputies/images.py); the request as a whole is capped.
+# The largest request body accepted at all (songjiang_liaison.middleware: 413 before reading it); keep
+# nginx's client_max_body_size (deploy/nginx) at the same value.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=13 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -294,6 +299,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON bodies must be objects; no NUL in any body (songjiang_liaison/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "songjiang_liaison.parsers.ObjectJSONParser",
+        "songjiang_liaison.parsers.FormParser",
+        "songjiang_liaison.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -496,6 +507,10 @@ OUTBOX_GRACE_SECONDS = config.at_least("OUTBOX_GRACE_SECONDS", env.int("OUTBOX_G
 OUTBOX_KEEP_DAYS = config.at_least("OUTBOX_KEEP_DAYS", env.int("OUTBOX_KEEP_DAYS", default=7), 1)
 # Where `manage.py backup` writes (ops/backup.py); empty: backups/ in the project.
 BACKUP_DIR = env.str("BACKUP_DIR", default="")
+# Opinions recorded by one signed-in deputy or staff member (record page and API together); the
+# public's limit is OPINION_RATE per client address.
+OPINION_RECORD_RATE = env.str("OPINION_RECORD_RATE", default="200/hour")
+config.parse_rate("OPINION_RECORD_RATE", OPINION_RECORD_RATE)
 
 # Motions (议案): how many confirmed co-signers a deputy's motion needs, by congress level
 # (feedback/suggestions/, §四(一)3).

@@ -21,9 +21,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from songjiang_liaison import parsers as api_parsers
 from songjiang_liaison.api import StandardPagination
 
 from ..filters import SuggestionFilter
@@ -82,7 +82,7 @@ class SuggestionViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = SuggestionFilter
     serializer_class = serializers.SuggestionSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = api_parsers.DEFAULT
 
     def get_renderers(self):
         return [renderer() for renderer in _renderers()]

@@ -116,7 +116,9 @@ def clean_reply(transition, opinion, actor, data, out, errors) -> None:
     # reply on a unit's behalf, e.g. one that came on paper.
     records_for_others = actor.is_admin or (actor.is_liaison and opinion.organization_id == actor.org_id)
     if actor.has_open_assignment(opinion) and unit_id in (None, actor.org_id):
-        out["assignment"] = open_assignments.get(organization_id=actor.org_id)
+        out["assignment"] = open_assignments.filter(organization_id=actor.org_id).first()
+        if out["assignment"] is None:  # a colleague's reply landed since the permission check
+            raise ActionConflict(_("其他人刚刚处理了这条意见，请刷新后再试。"))
     elif not records_for_others:
         errors["unit"] = _("只能答复本单位承办的事项。")
     else:
