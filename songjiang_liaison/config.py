@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,3 +72,11 @@ def at_least(name: str, value: int, minimum: int) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be {minimum} or more.")
     return value
+
+
+def redis_db_for_worker(url: str, worker: int) -> str:
+    """The Redis URL with another database number for test worker `worker` (0 keeps the URL's own):
+    redis://host:6379/15 → …/14 for worker 1 (Redis has databases 0–15)."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base - worker) % 16}"))

@@ -2,7 +2,9 @@
 sign-in, sessions, writes and every other page stay on the primary (songjiang_liaison/replica.py).
 
 The routing rules run everywhere; the queries on a real second alias run where the suite has one:
-`.ci/run` sets DATABASE_REPLICA_URL to the test database (the alias mirrors `default`)."""
+`.ci/run` runs this file once more with DATABASE_REPLICA_URL set to the test database (the alias
+mirrors `default`) and REQUIRE_REPLICA=1. (Not the whole suite: a test that may only touch `default`
+would be refused the replica.)"""
 
 import pytest
 from django.conf import settings
@@ -46,8 +48,8 @@ def replica_alias():
         import os
 
         reason = "no replica alias: set DATABASE_REPLICA_URL (as .ci/run does)"
-        if os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"REQUIRE_SERVICES is set but {reason}", pytrace=False)
+        if os.environ.get("REQUIRE_REPLICA", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"REQUIRE_REPLICA is set but {reason}", pytrace=False)
         pytest.skip(reason)
     return connections[REPLICA]
 
