@@ -145,11 +145,11 @@ def test_choosing_a_street_lists_its_committees(phone_page, yueyang_community, y
     committee = page.get_by_label("所在居委会或村委会（选填）")
 
     page.get_by_label("所在街道或镇").select_option(label="永丰街道")
-    page.wait_for_function("document.querySelectorAll('#id_committee option').length > 1")
+    # Locator assertions poll from Playwright's side: a string wait_for_function is an eval, which the
+    # Content-Security-Policy refuses.
+    expect(committee.locator("option", has_text="永丰居委会")).to_have_count(1)
     assert committee.locator("option").all_inner_texts()[1:] == ["永丰居委会"]
 
     page.get_by_label("所在街道或镇").select_option(label="岳阳街道")
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('#id_committee option')).some(o => o.text === '人乐居委会')"
-    )
+    expect(committee.locator("option", has_text="人乐居委会")).to_have_count(1)
     assert committee.locator("option").all_inner_texts()[1:] == ["人乐居委会"]
