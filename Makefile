@@ -25,6 +25,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r accounts contacts deputies feedback ops reports songjiang_liaison deploy -x '*/migrations/*' -ll
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

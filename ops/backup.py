@@ -41,7 +41,8 @@ def table_counts(conn=None) -> dict[str, int]:
         tables = sorted(conn.introspection.table_names(cursor, include_views=False))
         counts = {}
         for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM {conn.ops.quote_name(table)}")  # noqa: S608 - introspected names
+            # The table names come from the database's own introspection, quoted: bandit B608 explained.
+            cursor.execute(f"SELECT COUNT(*) FROM {conn.ops.quote_name(table)}")  # noqa: S608  # nosec B608
             counts[table] = cursor.fetchone()[0]
     return counts
 
