@@ -26,7 +26,7 @@ from deputies import permissions as access
 from deputies.models import Congress, Deputy
 from feedback.selectors import opinions_visible_to
 
-from . import quotas, selectors, services
+from . import badges, quotas, selectors, services
 from .forms import (
     ActivityForm,
     AmendActivityForm,
@@ -273,6 +273,7 @@ def activity_detail(request, pk):
             and not activity.planned
             and not closed,
             "can_record_held": changeable and activity.planned and activity.date <= timezone.localdate(),
+            "participants": badges.participant_badges(activity),
         },
         section="list",
     )
@@ -528,10 +529,17 @@ def record(request, deputy_id):
     years = list(range(last_year, deputy.start_date.year - 1, -1))
     progress = [quotas.progress_for_deputy(deputy, year) for year in years]
     activities = list(selectors.activities_of_deputy(deputy).filter(date__gte=deputy.start_date))
+    counted = badges.counted_activity_ids(deputy)
     by_year = defaultdict(list)
     for activity in activities:
         own = next((p for p in activity.participations.all() if p.deputy_id == deputy.pk), None)
-        by_year[activity.date.year].append({"activity": activity, "people_met": own.people_met if own else 0})
+        by_year[activity.date.year].append(
+            {
+                "activity": activity,
+                "people_met": own.people_met if own else 0,
+                "badge": badges.badge(activity, activity.pk in counted),
+            }
+        )
     year_blocks = [
         {"year": y, "progress": p, "rows": by_year.get(y, [])} for y, p in zip(years, progress, strict=True)
     ]
