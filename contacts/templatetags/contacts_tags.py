@@ -77,3 +77,20 @@ def upcoming_activities(deputy):
     from contacts import calendar
 
     return {"deputy": deputy, "activities": list(calendar.upcoming(deputy=deputy)[:5])}
+
+
+@register.inclusion_tag("contacts/_voter_questions_section.html", takes_context=True)
+def voter_questions(context, deputy):
+    """Voters' views of the deputy's work and their questions (§二(五)) on the public profile: the
+    approved ones with the deputy's answers (never who sent them), and the form to send one while the
+    deputy serves. Two or three queries: the questions, and the deputy's reports for the form."""
+    from contacts.question_forms import VoterQuestionForm
+    from contacts.selectors import public_voter_questions
+
+    serving = deputy.status == "serving"
+    return {
+        "deputy": deputy,
+        "questions": list(public_voter_questions(deputy=deputy).order_by("-created_at", "-id")[:20]),
+        "form": VoterQuestionForm(deputy=deputy) if serving else None,
+        "csrf_token": context.get("csrf_token"),
+    }
