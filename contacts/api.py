@@ -34,7 +34,7 @@ from deputies import permissions as access
 from feedback.selectors import opinions_visible_to
 from songjiang_liaison.api import StandardPagination
 
-from . import quotas, selectors, serializers, services
+from . import question_api, quotas, selectors, serializers, services
 from .filters import ActivityFilter
 from .models import ContactActivity, Participation, VoterReport
 
@@ -227,6 +227,22 @@ class VoterReportViewSet(
             raise _field_errors(exc) from exc
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="报告会上选民的意见和询问（GET 列出，POST 记录）",
+        methods=["GET"],
+        responses=question_api.VoterQuestionSerializer(many=True),
+    )
+    @extend_schema(
+        summary="记录报告会上选民的意见和询问",
+        methods=["POST"],
+        request=question_api.MeetingQuestionInputSerializer,
+        responses={201: question_api.VoterQuestionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def questions(self, request, pk=None):
+        """Voters' views and questions on the report (§二(五)): contacts/question_api.py."""
+        return question_api.report_questions(request, pk)
+
 
 @extend_schema_view(
     list=extend_schema(summary="约见列表", tags=["activities"]),
@@ -349,3 +365,4 @@ def register(router):
     router.register("activities", ActivityViewSet, basename="activity")
     router.register("voter-reports", VoterReportViewSet, basename="voter-report")
     router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")
+    question_api.register(router)
