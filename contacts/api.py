@@ -221,11 +221,40 @@ class VoterReportViewSet(
         values = dict(data.validated_data)
         # Another deputy's id answers 404, as for any record the caller may not see.
         deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
+        schedule = {
+            k: values.pop(k) for k in ("start_time", "end_time", "venue", "place", "is_public") if k in values
+        }
         try:
-            report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
+            if values.pop("planned", False):
+                for unused in ("attendance", "content", "file"):
+                    values.pop(unused, None)
+                report = services.plan_voter_report(actor=request.user, deputy=deputy, **values, **schedule)
+            else:
+                report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
         except DjangoValidationError as exc:
             raise _field_errors(exc) from exc
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="记录计划报告的举行情况（计划转为报告记录）",
+        request=serializers.VoterReportHeldSerializer,
+        responses={
+            200: serializers.VoterReportSerializer,
+            409: OpenApiResponse(description="该报告已经记录"),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def held(self, request, pk=None):
+        report = self.get_object()
+        data = serializers.VoterReportHeldSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            report = services.record_held_voter_report(
+                actor=request.user, report=report, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            return _refusal(exc)
+        return Response(self.get_serializer(report).data)
 
     @extend_schema(
         summary="报告会上选民的意见和询问（GET 列出，POST 记录）",

@@ -286,8 +286,18 @@ class ReportForm(models.TextChoices):
     WRITTEN = "written", _("书面报告")
 
 
+class VoterReportQuerySet(models.QuerySet):
+    def held(self):
+        """Reports that took place (a planned one counts as a report to the voters only once held)."""
+        return self.filter(planned=False)
+
+
 class VoterReport(models.Model):
-    """代表向原选区选民报告履职情况: at least once per term, mainly oral (§三(七), R-ACT-3)."""
+    """代表向原选区选民报告履职情况: at least once per term, mainly oral (§三(七), R-ACT-3).
+
+    A report may be announced ahead (`planned`, like a planned ContactActivity): it shows on the public
+    calendar and in the feeds, voters may send questions for it, and it counts as the term's report
+    only once the deputy or the liaison body has recorded it as held (`record_held_voter_report`)."""
 
     deputy = models.ForeignKey(
         "deputies.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="voter_reports"
@@ -312,10 +322,25 @@ class VoterReport(models.Model):
         blank=True,
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
     )
+    planned = models.BooleanField(_("计划中的报告"), default=False, db_index=True)
+    start_time = models.TimeField(_("开始时间"), null=True, blank=True)
+    end_time = models.TimeField(_("结束时间"), null=True, blank=True)
+    venue = models.ForeignKey(
+        "deputies.ContactPoint",
+        verbose_name=_("联系站点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voter_reports",
+    )
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("在活动日历上向公众公布"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VoterReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -499,6 +524,21 @@ class TrainingSession(models.Model):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     hours = models.DecimalField(
         _("学时"), max_digits=4, decimal_places=1, default=0, validators=[MinValueValidator(0)]
+    )
+    start_time = models.TimeField(_("开始时间"), null=True, blank=True)
+    end_time = models.TimeField(_("结束时间"), null=True, blank=True)
+    venue = models.ForeignKey(
+        "deputies.ContactPoint",
+        verbose_name=_("联系站点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_sessions",
+    )
+    is_public = models.BooleanField(
+        _("在活动日历上向公众公布"),
+        default=False,
+        help_text=_("公布后出现在公开的活动日历和日历订阅中（报名的代表的订阅也包含它）。"),
     )
 
     class Meta:

@@ -125,14 +125,14 @@ def closed_years() -> set[int]:
 
 
 def voter_reports_of_deputy(deputy) -> QuerySet:
-    return VoterReport.objects.filter(deputy=deputy).select_related("constituency").order_by("-date")
+    return VoterReport.objects.held().filter(deputy=deputy).select_related("constituency").order_by("-date")
 
 
 def with_voter_report_done(deputies: QuerySet) -> QuerySet:
     """Annotate deputies with ``voter_report_done``: reported to voters at least once this term (§三(七))."""
     return deputies.annotate(
         voter_report_done=Exists(
-            VoterReport.objects.filter(
+            VoterReport.objects.held().filter(
                 deputy_id=OuterRef("pk"),
                 date__gte=OuterRef("start_date"),
             )

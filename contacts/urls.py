@@ -28,6 +28,8 @@ urlpatterns = [
     path("years/close/", views.close_year, name="close_year"),
     path("voter-reports/", views.voter_reports, name="voter_reports"),
     path("voter-reports/new/", views.voter_report_create, name="voter_report_create"),
+    path("voter-reports/plan/", calendar_views.voter_report_plan, name="voter_report_plan"),
+    path("voter-reports/<int:pk>/held/", calendar_views.voter_report_held, name="voter_report_held"),
     path(
         "voter-reports/<int:report_id>/questions/new/",
         question_views.question_record,

@@ -41,7 +41,6 @@ from .forms import (
     ResearchReportForm,
     StaffActivityForm,
     TrainingPlanForm,
-    TrainingSessionForm,
     VoterReportForm,
     YearForm,
     version_of,
@@ -54,6 +53,7 @@ from .models import (
     TrainingSession,
     VoterReport,
 )
+from .plan_forms import ScheduledTrainingSessionForm
 
 PAGE_SIZE = 20
 
@@ -589,7 +589,12 @@ def voter_reports(request):
     return _render(
         request,
         "contacts/voter_reports.html",
-        {"page": page, "status": status, "can_create": _deputies_for_forms(request.user).exists()},
+        {
+            "page": page,
+            "status": status,
+            "can_create": _deputies_for_forms(request.user).exists(),
+            "today": timezone.localdate(),
+        },
         section="voter_reports",
     )
 
@@ -716,7 +721,7 @@ def training_session_create(request):
     _require_staff(request.user)
     plans = _training_plans(request.user)
     initial = {"plan": request.GET["plan"]} if request.GET.get("plan", "").isdigit() else {}
-    form = TrainingSessionForm(request.POST or None, plans=plans, initial=initial)
+    form = ScheduledTrainingSessionForm(request.POST or None, plans=plans, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_training_session(actor=request.user, **form.cleaned_data)

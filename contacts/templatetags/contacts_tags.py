@@ -51,7 +51,8 @@ def public_performance_summary(deputy):
     )
     # people_met is summed over this deputy's participation only (the join above is on this deputy).
     reports = list(
-        VoterReport.objects.filter(deputy=deputy)
+        VoterReport.objects.held()
+        .filter(deputy=deputy)
         .select_related("constituency")
         .only("date", "form", "attendance", "constituency__name")
         .order_by("-date")
@@ -72,11 +73,11 @@ def public_performance_summary(deputy):
 
 @register.inclusion_tag("contacts/_upcoming.html")
 def upcoming_activities(deputy):
-    """The deputy's announced activities on their public profile, with their iCalendar feed (two
-    queries: the activities and their participants)."""
+    """What the deputy announced (activities, reports to the voters) and the training sessions they
+    enrolled in, on their public profile, with their iCalendar feed (four queries)."""
     from contacts import calendar
 
-    return {"deputy": deputy, "activities": list(calendar.upcoming(deputy=deputy)[:5])}
+    return {"deputy": deputy, "events": calendar.upcoming_events(deputy=deputy, limit=5)}
 
 
 @register.inclusion_tag("contacts/_voter_questions_section.html", takes_context=True)
