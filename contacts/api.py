@@ -34,7 +34,7 @@ from deputies import permissions as access
 from feedback.selectors import opinions_visible_to
 from songjiang_liaison.api import StandardPagination
 
-from . import question_api, quotas, selectors, serializers, services
+from . import committee_api, question_api, quotas, selectors, serializers, services
 from .filters import ActivityFilter
 from .models import ContactActivity, Participation, VoterReport
 
@@ -395,3 +395,4 @@ def register(router):
     router.register("voter-reports", VoterReportViewSet, basename="voter-report")
     router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")
     question_api.register(router)
+    committee_api.register(router)

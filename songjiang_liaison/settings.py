@@ -327,6 +327,7 @@ SPECTACULAR_SETTINGS = {
         "ResearchKindEnum": "contacts.models.ResearchKind",
         "MeetingStateEnum": "contacts.models.MeetingState",
         "VoterQuestionKindEnum": "contacts.models.VoterQuestionKind",
+        "CommitteeContactKindEnum": "contacts.models.CommitteeContactKind",
         "VoterQuestionChannelEnum": "contacts.models.VoterQuestionChannel",
         "VoterQuestionStateEnum": "contacts.models.VoterQuestionState",
         "OpinionStateEnum": "feedback.models.OpinionState",
