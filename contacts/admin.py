@@ -208,8 +208,8 @@ class ClosedYearAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
 
 @admin.register(VoterReport)
 class VoterReportAdmin(DeputyScopedMixin, admin.ModelAdmin):
-    list_display = ["deputy", "date", "form", "constituency", "attendance"]
-    list_filter = ["form", "date"]
+    list_display = ["deputy", "date", "form", "constituency", "attendance", "planned", "is_public"]
+    list_filter = ["planned", "form", "date"]
     raw_id_fields = ["deputy"]
     list_select_related = ["deputy__person", "deputy__congress", "constituency"]
 

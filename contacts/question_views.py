@@ -40,7 +40,8 @@ def _public_deputy(pk: int) -> Deputy:
 
 def _public_report(pk: int) -> VoterReport:
     return get_object_or_404(
-        VoterReport.objects.select_related("deputy__person", "deputy__congress", "constituency"), pk=pk
+        VoterReport.objects.select_related("deputy__person", "deputy__congress", "constituency", "venue"),
+        pk=pk,
     )
 
 

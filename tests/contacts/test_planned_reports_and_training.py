@@ -265,3 +265,18 @@ def test_the_calendar_page_with_all_three_kinds_is_bounded_in_queries(
         < page.index("代表建议撰写专题培训")
         < page.index("艾丽丝代表向选民报告履职情况")
     )
+
+
+def test_the_public_page_of_a_planned_report_says_when_and_where_and_takes_questions(citizen, deputy, venue):
+    report = services.plan_voter_report(
+        actor=deputy.person.user,
+        deputy=deputy,
+        date=datetime.date(2026, 6, 27),
+        start_time=datetime.time(19, 0),
+        venue=venue,
+    )
+
+    page = citizen.get(f"/voters/reports/{report.pk}/").content.decode()
+
+    assert "报告计划" in page and "19:00" in page and "岳阳代表之家" in page
+    assert f'action="/voters/deputies/{deputy.pk}/ask/"' in page
