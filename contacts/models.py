@@ -291,6 +291,10 @@ class VoterReportQuerySet(models.QuerySet):
         """Reports that took place (a planned one counts as a report to the voters only once held)."""
         return self.filter(planned=False)
 
+    def publicly_known(self):
+        """Held reports (listed on the deputy's profile) and plans announced in public."""
+        return self.filter(Q(planned=False) | Q(is_public=True))
+
 
 class VoterReport(models.Model):
     """代表向原选区选民报告履职情况: at least once per term, mainly oral (§三(七), R-ACT-3).

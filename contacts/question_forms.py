@@ -56,7 +56,7 @@ class VoterQuestionForm(forms.Form):
 
     def __init__(self, *args, deputy, **kwargs):
         super().__init__(*args, **kwargs)
-        reports = VoterReport.objects.filter(deputy=deputy).order_by("-date", "-id")[:10]
+        reports = VoterReport.objects.publicly_known().filter(deputy=deputy).order_by("-date", "-id")[:10]
         self.fields["report"].queryset = VoterReport.objects.filter(pk__in=[r.pk for r in reports]).order_by(
             "-date"
         )

@@ -39,8 +39,11 @@ def _public_deputy(pk: int) -> Deputy:
 
 
 def _public_report(pk: int) -> VoterReport:
+    """A held report, or a plan announced in public (a plan not made public is nobody's business)."""
     return get_object_or_404(
-        VoterReport.objects.select_related("deputy__person", "deputy__congress", "constituency", "venue"),
+        VoterReport.objects.publicly_known().select_related(
+            "deputy__person", "deputy__congress", "constituency", "venue"
+        ),
         pk=pk,
     )
 

@@ -10,7 +10,7 @@ import time_machine
 from icalendar import Calendar
 
 from contacts import selectors, services
-from contacts.models import TrainingEnrolment, TrainingPlan, TrainingSession, VoterReport
+from contacts.models import TrainingEnrolment, TrainingPlan, TrainingSession, VoterQuestion, VoterReport
 from deputies.models import Deputy
 from tests import factories as f
 
@@ -280,3 +280,18 @@ def test_the_public_page_of_a_planned_report_says_when_and_where_and_takes_quest
 
     assert "报告计划" in page and "19:00" in page and "岳阳代表之家" in page
     assert f'action="/voters/deputies/{deputy.pk}/ask/"' in page
+
+
+def test_a_plan_not_made_public_has_no_public_page_and_cannot_be_chosen(citizen, deputy, venue):
+    hidden = services.plan_voter_report(
+        actor=deputy.person.user, deputy=deputy, date=datetime.date(2026, 6, 27), venue=venue, is_public=False
+    )
+
+    assert citizen.get(f"/voters/reports/{hidden.pk}/").status_code == 404
+    response = citizen.post(
+        f"/voters/deputies/{deputy.pk}/ask/", {"kind": "question", "content": "问题", "report": hidden.pk}
+    )
+    assert response.status_code == 302
+    assert (
+        VoterQuestion.objects.get().report is None
+    )  # the choice is not offered: the question goes to the deputy
