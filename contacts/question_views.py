@@ -203,8 +203,7 @@ def question_record(request, report_id):
             "intro": _("%(date)s %(name)s代表的履职情况报告。")
             % {"date": report.date.isoformat(), "name": report.deputy.person.name},
             "intro_more": _("联络机构记录的即公开；代表本人记录的经联络机构审核后公开。"),
-            "back_url": reverse("voters:report", args=[report.pk]),
-            "back_label": _("报告的公开页面"),
+            "back_url": reverse("contacts:voter_reports"),
         },
         section="voter_questions",
     )
