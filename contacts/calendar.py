@@ -213,16 +213,29 @@ def _merged(activities, reports, sessions, limit: int) -> list[Event]:
 
 
 def upcoming_events(
-    *, region=None, venue=None, deputy=None, since: datetime.date | None = None, limit: int = FEED_MAX_EVENTS
+    *,
+    region=None,
+    venue=None,
+    deputy=None,
+    since: datetime.date | None = None,
+    limit: int = FEED_MAX_EVENTS,
+    reports=None,
+    sessions: bool = True,
 ) -> list[Event]:
     """What is announced from ``since`` (default today) on: planned public activities and reports,
-    public training sessions; by street or town, venue or deputy, in date order. Four queries."""
+    public training sessions; by street or town, venue or deputy, in date order. Four queries; a
+    caller holding the deputy's reports already passes them (``reports``, filtered here) and may
+    leave the training sessions out (the profile page)."""
     since = since or timezone.localdate()
     scope = {"region": region, "venue": venue, "deputy": deputy}
+    if reports is None:
+        reports = _reports(**scope).filter(planned=True, date__gte=since)[:limit]
+    else:
+        reports = [r for r in reports if r.planned and r.is_public and r.date >= since]
     return _merged(
         upcoming(since=since, **scope)[:limit],
-        _reports(**scope).filter(planned=True, date__gte=since)[:limit],
-        _sessions(**scope).filter(date__gte=since)[:limit],
+        reports,
+        _sessions(**scope).filter(date__gte=since)[:limit] if sessions else (),
         limit,
     )
 

@@ -35,11 +35,8 @@ class VoterQuestionForm(forms.Form):
 
     kind = _kind_field()
     content = _content_field()
-    report = forms.ModelChoiceField(
-        label=_("针对的履职情况报告"),
-        queryset=VoterReport.objects.none(),
-        required=False,
-        empty_label=_("不针对某次报告"),
+    report = forms.TypedChoiceField(
+        label=_("针对的履职情况报告"), required=False, coerce=int, empty_value=None
     )
     submitter_name = forms.CharField(
         label=_("您的姓名（选填）"),
@@ -54,18 +51,28 @@ class VoterQuestionForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
-    def __init__(self, *args, deputy, **kwargs):
+    def __init__(self, *args, deputy, reports=None, **kwargs):
+        """``reports``: the deputy's publicly known reports when the caller has them already (the
+        profile), else they are read here (one query)."""
         super().__init__(*args, **kwargs)
-        reports = VoterReport.objects.publicly_known().filter(deputy=deputy).order_by("-date", "-id")[:10]
-        self.fields["report"].queryset = VoterReport.objects.filter(pk__in=[r.pk for r in reports]).order_by(
-            "-date"
-        )
-        self.fields["report"].label_from_instance = lambda r: (
-            _("%(date)s 的报告") % {"date": r.date.isoformat()}
-        )
-        if not reports:
+        if reports is None:
+            reports = VoterReport.objects.publicly_known().filter(deputy=deputy).order_by("-date", "-id")[:10]
+        self._reports = {r.pk: r for r in list(reports)[:10]}
+        if self._reports:
+            self.fields["report"].choices = [
+                ("", _("不针对某次报告")),
+                *(
+                    (pk, _("%(date)s 的报告") % {"date": r.date.isoformat()})
+                    for pk, r in self._reports.items()
+                ),
+            ]
+        else:
             del self.fields["report"]
         _style(self)
+
+    def clean_report(self):
+        pk = self.cleaned_data.get("report")
+        return self._reports.get(pk) if pk is not None else None
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

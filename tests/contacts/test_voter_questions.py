@@ -233,3 +233,26 @@ def test_the_public_report_page_is_bounded_in_queries(
     with django_assert_max_num_queries(8):
         page = citizen.get(f"/voters/reports/{report.pk}/").content.decode()
     assert page.count("答复") >= 5
+
+
+def test_the_profile_with_reports_and_questions_runs_a_fixed_number_of_queries(
+    citizen, deputy, report, street_staff
+):
+    def profile_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert citizen.get(f"/deputies/{deputy.pk}/").status_code == 200
+        return len(queries)
+
+    citizen.get(f"/deputies/{deputy.pk}/")
+    few = profile_queries()
+    for i in range(6):
+        question = question_services.record_at_meeting(
+            actor=street_staff, report=report, content=f"{QUESTION}{i}"
+        )
+        question_services.answer(actor=deputy.person.user, question=question, text=f"答复{i}")
+        VoterReportFactory(deputy=deputy, date=datetime.date(2025, 1, 1 + i))
+
+    assert profile_queries() == few
