@@ -29,6 +29,7 @@ from .models import (
     TrainingEnrolment,
     TrainingPlan,
     TrainingSession,
+    VoterQuestion,
     VoterReport,
 )
 
@@ -207,10 +208,23 @@ class ClosedYearAdmin(AdminOnlyWritesMixin, admin.ModelAdmin):
 
 @admin.register(VoterReport)
 class VoterReportAdmin(DeputyScopedMixin, admin.ModelAdmin):
-    list_display = ["deputy", "date", "form", "constituency", "attendance"]
-    list_filter = ["form", "date"]
+    list_display = ["deputy", "date", "form", "constituency", "attendance", "planned", "is_public"]
+    list_filter = ["planned", "form", "date"]
     raw_id_fields = ["deputy"]
     list_select_related = ["deputy__person", "deputy__congress", "constituency"]
+
+
+@admin.register(VoterQuestion)
+class VoterQuestionAdmin(DeputyScopedMixin, admin.ModelAdmin):
+    """Voters' views and questions (§二(五)). Moderation and answers go through the work page
+    (contacts:voter_questions), which compares and sets the state; here administrators may correct."""
+
+    list_display = ["deputy", "kind", "channel", "state", "created_at", "answered_at"]
+    list_filter = ["state", "kind", "channel"]
+    search_fields = ["content", "answer"]
+    raw_id_fields = ["deputy", "report"]
+    readonly_fields = ["created_at", "created_by", "moderated_by", "moderated_at", "answered_at"]
+    list_select_related = ["deputy__person", "deputy__congress"]
 
 
 @admin.register(ResearchReport)

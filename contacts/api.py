@@ -34,7 +34,7 @@ from feedback.selectors import opinions_visible_to
 from songjiang_liaison import parsers as api_parsers
 from songjiang_liaison.api import StandardPagination
 
-from . import quotas, selectors, serializers, services
+from . import committee_api, question_api, quotas, selectors, serializers, services
 from .filters import ActivityFilter
 from .models import ContactActivity, Participation, VoterReport
 
@@ -221,11 +221,56 @@ class VoterReportViewSet(
         values = dict(data.validated_data)
         # Another deputy's id answers 404, as for any record the caller may not see.
         deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
+        schedule = {
+            k: values.pop(k) for k in ("start_time", "end_time", "venue", "place", "is_public") if k in values
+        }
         try:
-            report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
+            if values.pop("planned", False):
+                for unused in ("attendance", "content", "file"):
+                    values.pop(unused, None)
+                report = services.plan_voter_report(actor=request.user, deputy=deputy, **values, **schedule)
+            else:
+                report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
         except DjangoValidationError as exc:
             raise _field_errors(exc) from exc
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="记录计划报告的举行情况（计划转为报告记录）",
+        request=serializers.VoterReportHeldSerializer,
+        responses={
+            200: serializers.VoterReportSerializer,
+            409: OpenApiResponse(description="该报告已经记录"),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=api_parsers.DEFAULT)
+    def held(self, request, pk=None):
+        report = self.get_object()
+        data = serializers.VoterReportHeldSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            report = services.record_held_voter_report(
+                actor=request.user, report=report, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            return _refusal(exc)
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        summary="报告会上选民的意见和询问（GET 列出，POST 记录）",
+        methods=["GET"],
+        responses=question_api.VoterQuestionSerializer(many=True),
+    )
+    @extend_schema(
+        summary="记录报告会上选民的意见和询问",
+        methods=["POST"],
+        request=question_api.MeetingQuestionInputSerializer,
+        responses={201: question_api.VoterQuestionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def questions(self, request, pk=None):
+        """Voters' views and questions on the report (§二(五)): contacts/question_api.py."""
+        return question_api.report_questions(request, pk)
 
 
 @extend_schema_view(
@@ -349,3 +394,5 @@ def register(router):
     router.register("activities", ActivityViewSet, basename="activity")
     router.register("voter-reports", VoterReportViewSet, basename="voter-report")
     router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")
+    question_api.register(router)
+    committee_api.register(router)

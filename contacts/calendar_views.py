@@ -19,7 +19,9 @@ from deputies.models import ContactPoint, Deputy
 
 from . import calendar, selectors, services
 from .forms import CalendarFilterForm, PlanActivityForm, RecordPlanForm, StaffPlanActivityForm
-from .views import _apply_errors, _nav, _own_mandates, _render, _staff_deputies
+from .models import VoterReport
+from .plan_forms import VoterReportHeldForm, VoterReportPlanForm
+from .views import _apply_errors, _deputies_for_forms, _nav, _own_mandates, _render, _staff_deputies
 
 PAGE_SIZE = 20
 
@@ -104,6 +106,72 @@ def plan_held(request, pk):
     )
 
 
+# --- Reports to the voters, announced ahead -----------------------------------------------------------
+
+
+@login_required
+def voter_report_plan(request):
+    """The deputy (own mandates) or the liaison body (its deputies) announces a report to the voters."""
+    deputies = _deputies_for_forms(request.user)
+    if not deputies.exists():
+        raise Http404
+    form = VoterReportPlanForm(request.POST or None, deputies=deputies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.plan_voter_report(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("报告计划已发布；选民可在报告的公开页面提前提出意见和询问。"))
+            return redirect("voters:report", pk=report.pk)
+    return _render(
+        request,
+        "contacts/simple_form.html",
+        {
+            "form": form,
+            "title": _("发布向选民报告履职情况的计划"),
+            "intro": _("公布后出现在公开的活动日历、代表主页和日历订阅中；报告举行后请记录报告情况。"),
+            "back_url": reverse("contacts:voter_reports"),
+        },
+        section="voter_reports",
+    )
+
+
+@login_required
+def voter_report_held(request, pk):
+    """Record a planned report once held, in one step (the deputy or the liaison body; others 404)."""
+    reports = VoterReport.objects.filter(deputy__in=_deputies_for_forms(request.user), planned=True)
+    report = get_object_or_404(reports.select_related("deputy__person"), pk=pk)
+    if report.date > timezone.localdate():
+        messages.warning(request, _("报告尚未举行，举行之后才能记录报告情况。"))
+        return redirect("contacts:voter_reports")
+    form = VoterReportHeldForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_held_voter_report(actor=request.user, report=report, **form.cleaned_data)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "conflict":
+                messages.error(request, " ".join(error.messages))
+                return redirect("contacts:voter_reports")
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("报告情况已记录。"))
+            return redirect("contacts:voter_reports")
+    return _render(
+        request,
+        "contacts/simple_form.html",
+        {
+            "form": form,
+            "title": _("记录报告情况"),
+            "intro": _("%(date)s %(name)s代表的履职情况报告。")
+            % {"date": report.date.isoformat(), "name": report.deputy.person.name},
+            "back_url": reverse("contacts:voter_reports"),
+            "submit_label": _("保存报告情况"),
+        },
+        section="voter_reports",
+    )
+
+
 # --- Public ----------------------------------------------------------------------------------------
 
 
@@ -113,7 +181,7 @@ def calendar_page(request):
     region = venue = None
     if form.is_bound and form.is_valid():
         region, venue = form.cleaned_data.get("region"), form.cleaned_data.get("venue")
-    page = Paginator(calendar.upcoming(region=region, venue=venue), PAGE_SIZE).get_page(
+    page = Paginator(calendar.upcoming_events(region=region, venue=venue), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -125,7 +193,7 @@ def calendar_page(request):
         {
             "form": form,
             "page": page,
-            "activities": page.object_list,
+            "events": page.object_list,
             "venue": venue,
             "region": region,
             "feed_url": feed_url,
@@ -140,6 +208,7 @@ def _feed(request, activities, name: str) -> HttpResponse:
         name=name,
         url=request.build_absolute_uri(reverse("calendar:page")),
         host=request.get_host(),
+        root=request.build_absolute_uri("/").rstrip("/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
@@ -147,18 +216,18 @@ def _feed(request, activities, name: str) -> HttpResponse:
 
 
 def district_feed(request):
-    return _feed(request, calendar.feed_activities(), _("松江区人大代表联系群众活动"))
+    return _feed(request, calendar.feed_events(), _("松江区人大代表联系群众活动"))
 
 
 def deputy_feed(request, pk):
     deputy = get_object_or_404(Deputy.objects.select_related("person"), pk=pk)
     return _feed(
         request,
-        calendar.feed_activities(deputy=deputy),
+        calendar.feed_events(deputy=deputy),
         _("%(name)s代表的活动") % {"name": deputy.person.name},
     )
 
 
 def venue_feed(request, pk):
     venue = get_object_or_404(ContactPoint, pk=pk)
-    return _feed(request, calendar.feed_activities(venue=venue), _("%(name)s的活动") % {"name": venue.name})
+    return _feed(request, calendar.feed_events(venue=venue), _("%(name)s的活动") % {"name": venue.name})

@@ -295,6 +295,21 @@ class _Seeder:
                 },
             )
             self.count(VoterReport, created)
+        if self.deputies:  # a report announced ahead: on the calendar, voters may send questions
+            deputy = self.deputies[1 % len(self.deputies)]
+            _, created = VoterReport.objects.get_or_create(
+                deputy=deputy,
+                planned=True,
+                defaults={
+                    "date": self.today + datetime.timedelta(days=10),
+                    "start_time": datetime.time(19, 0),
+                    "end_time": datetime.time(20, 30),
+                    "venue": deputy.contact_point,
+                    "constituency": deputy.constituency,
+                    "is_public": True,
+                },
+            )
+            self.count(VoterReport, created)
 
     def research(self) -> None:
         district = [d for d in self.deputies if d.congress.level == "district"][:5]
@@ -353,6 +368,9 @@ class _Seeder:
                 "date": self.today + datetime.timedelta(days=7),
                 "place": "区人大常委会会议室",
                 "hours": 3,
+                "start_time": datetime.time(9, 0),
+                "end_time": datetime.time(12, 0),
+                "is_public": True,  # on the public calendar and the feeds of the enrolled deputies
             },
         )
         self.count(TrainingSession, created)

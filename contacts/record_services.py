@@ -76,6 +76,79 @@ def record_voter_report(
     )
 
 
+def plan_voter_report(
+    *,
+    actor,
+    deputy,
+    date: datetime.date,
+    form: str = ReportForm.ORAL,
+    constituency=None,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+    venue=None,
+    place: str = "",
+    is_public: bool = True,
+) -> VoterReport:
+    """Announce a report to the voters ahead (§三(七), §五(三)), like a planned activity: a date from
+    today on, the time and the venue; public ones show on the calendar, in the deputy's and the venue's
+    feeds. It is the term's report only once recorded as held (:func:`record_held_voter_report`)."""
+    _require_self_or_staff(actor, deputy)
+    constituency = constituency or deputy.constituency
+    errors: dict = {}
+    if form not in ReportForm.values:
+        errors["form"] = _("请选择报告形式。")
+    check_date(date, [deputy], errors, allow_future=True)
+    if isinstance(date, datetime.date) and date < timezone.localdate():
+        errors["date"] = _("计划的报告日期不能早于今天；已经举行的报告请直接记录。")
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = _("结束时间应晚于开始时间。")
+    if constituency is not None and constituency.congress_id != deputy.congress_id:
+        errors["constituency"] = _("选区必须属于代表所在的同一届人民代表大会。")
+    if errors:
+        raise ValidationError(errors)
+    return VoterReport.objects.create(
+        deputy=deputy,
+        date=date,
+        form=form,
+        constituency=constituency,
+        planned=True,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue,
+        place=place,
+        is_public=is_public,
+        created_by=actor,
+    )
+
+
+def record_held_voter_report(
+    *, actor, report: VoterReport, attendance: int, content: str = "", file=None
+) -> VoterReport:
+    """Turn a planned report whose day has come into the record, in one step: the voters attending,
+    what was reported (text or file). Who: the deputy or the liaison body in jurisdiction. Refused: a
+    day still in the future; a report no longer planned (code "conflict": recorded by someone else)."""
+    _require_self_or_staff(actor, report.deputy)
+    errors: dict = {}
+    check_people(attendance, "attendance", errors)
+    if not (content or "").strip() and not file:
+        errors["content"] = _("请填写报告内容或上传报告文件。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = VoterReport.objects.select_for_update().get(pk=report.pk)
+        if not current.planned:
+            raise ValidationError(_("该报告已经记录。"), code="conflict")
+        if current.date > timezone.localdate():
+            raise ValidationError({"date": _("报告尚未举行，举行之后才能记录报告情况。")})
+        current.planned = False
+        current.attendance = attendance
+        current.content = content or ""
+        if file:
+            current.file = file
+        current.save(update_fields=["planned", "attendance", "content", "file"])
+    return current
+
+
 def record_research_report(
     *,
     actor,
@@ -137,13 +210,40 @@ def create_training_plan(*, actor, congress, year: int, title: str, description:
 
 
 def add_training_session(
-    *, actor, plan: TrainingPlan, title: str, date: datetime.date, place: str = "", hours=0
+    *,
+    actor,
+    plan: TrainingPlan,
+    title: str,
+    date: datetime.date,
+    place: str = "",
+    hours=0,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+    venue=None,
+    is_public: bool = False,
 ) -> TrainingSession:
+    """A training session of a plan, announced ahead: public ones show on the calendar and in the
+    feeds (the district's, the venue's and each enrolled deputy's), like a planned activity."""
     if not access.is_staff(actor):
         raise PermissionDenied(_("培训课程由联络机构安排。"))
+    errors: dict = {}
     if not (title or "").strip():
-        raise ValidationError({"title": _("请填写主题。")})
-    return TrainingSession.objects.create(plan=plan, title=title.strip(), date=date, place=place, hours=hours)
+        errors["title"] = _("请填写主题。")
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = _("结束时间应晚于开始时间。")
+    if errors:
+        raise ValidationError(errors)
+    return TrainingSession.objects.create(
+        plan=plan,
+        title=title.strip(),
+        date=date,
+        place=place,
+        hours=hours,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue,
+        is_public=is_public,
+    )
 
 
 def record_attendance(

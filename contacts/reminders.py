@@ -365,7 +365,7 @@ def deputies_owing_term_report(as_of: datetime.date):
     this term yet (§三(七): at least once per term)."""
     from .models import VoterReport
 
-    reported = VoterReport.objects.filter(
+    reported = VoterReport.objects.held().filter(
         deputy_id=OuterRef("pk"), date__gte=OuterRef("congress__start_date"), date__lte=as_of
     )
     return (

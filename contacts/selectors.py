@@ -17,6 +17,8 @@ from .models import (
     Participation,
     ResearchReport,
     TrainingAttendance,
+    VoterQuestion,
+    VoterQuestionState,
     VoterReport,
 )
 
@@ -123,14 +125,14 @@ def closed_years() -> set[int]:
 
 
 def voter_reports_of_deputy(deputy) -> QuerySet:
-    return VoterReport.objects.filter(deputy=deputy).select_related("constituency").order_by("-date")
+    return VoterReport.objects.held().filter(deputy=deputy).select_related("constituency").order_by("-date")
 
 
 def with_voter_report_done(deputies: QuerySet) -> QuerySet:
     """Annotate deputies with ``voter_report_done``: reported to voters at least once this term (§三(七))."""
     return deputies.annotate(
         voter_report_done=Exists(
-            VoterReport.objects.filter(
+            VoterReport.objects.held().filter(
                 deputy_id=OuterRef("pk"),
                 date__gte=OuterRef("start_date"),
             )
@@ -241,3 +243,50 @@ def committee_member_rows(year: int, *, members=None) -> list[dict]:
             }
         )
     return rows
+
+
+# --- Voters' views and questions (§二(五)) -----------------------------------------------------------
+
+
+def voter_questions_to_moderate(user) -> QuerySet:
+    """Views and questions the user moderates: liaison staff, for deputies in their jurisdiction."""
+    if not access.may_moderate_voter_questions(user):
+        return VoterQuestion.objects.none()
+    return VoterQuestion.objects.filter(deputy__in=access.deputies_in_jurisdiction(user))
+
+
+def voter_questions_to_answer(user) -> QuerySet:
+    """Views and questions addressed to the user's own mandates (the deputy answers them)."""
+    return VoterQuestion.objects.filter(deputy_id__in=access.own_deputy_ids(user))
+
+
+def voter_questions_visible_to(user) -> QuerySet:
+    """Everything of a view or question (the submitter's name and phone included): its moderators
+    and the deputy it is addressed to."""
+    return VoterQuestion.objects.filter(
+        Q(pk__in=voter_questions_to_moderate(user).values("pk"))
+        | Q(pk__in=voter_questions_to_answer(user).values("pk"))
+    )
+
+
+# What the public sees of a view or question: never who sent it.
+PUBLIC_QUESTION_FIELDS = (
+    "id",
+    "deputy_id",
+    "report_id",
+    "kind",
+    "channel",
+    "content",
+    "answer",
+    "created_at",
+)
+
+
+def public_voter_questions(*, deputy=None, report=None) -> QuerySet:
+    """Approved views and questions with the deputy's answers, without the submitter's details."""
+    questions = VoterQuestion.objects.filter(state=VoterQuestionState.APPROVED).only(*PUBLIC_QUESTION_FIELDS)
+    if deputy is not None:
+        questions = questions.filter(deputy=deputy)
+    if report is not None:
+        questions = questions.filter(report=report)
+    return questions.order_by("created_at", "id")

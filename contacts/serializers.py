@@ -243,10 +243,34 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class VoterReportSerializer(serializers.ModelSerializer):
+    """A report to the voters; `planned: true` announces it ahead (a date from today on, times, venue,
+    `is_public` for the calendar); `POST /voter-reports/{id}/held/` records it once held."""
+
     class Meta:
         model = VoterReport
-        fields = ["id", "deputy", "date", "form", "constituency", "attendance", "content", "file"]
+        fields = [
+            "id",
+            "deputy",
+            "date",
+            "form",
+            "constituency",
+            "attendance",
+            "content",
+            "file",
+            "planned",
+            "start_time",
+            "end_time",
+            "venue",
+            "place",
+            "is_public",
+        ]
         read_only_fields = ["id"]
+
+
+class VoterReportHeldSerializer(serializers.Serializer):
+    attendance = serializers.IntegerField(min_value=0)
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
 class MeetingRequestSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendar_views, committee_views, views
+from . import calendar_views, committee_views, question_views, views
 from .feeds import DeputyActivitiesFeed
 
 app_name = "contacts"
@@ -28,6 +28,20 @@ urlpatterns = [
     path("years/close/", views.close_year, name="close_year"),
     path("voter-reports/", views.voter_reports, name="voter_reports"),
     path("voter-reports/new/", views.voter_report_create, name="voter_report_create"),
+    path("voter-reports/plan/", calendar_views.voter_report_plan, name="voter_report_plan"),
+    path("voter-reports/<int:pk>/held/", calendar_views.voter_report_held, name="voter_report_held"),
+    path(
+        "voter-reports/<int:report_id>/questions/new/",
+        question_views.question_record,
+        name="voter_question_record",
+    ),
+    path("voter-questions/", question_views.question_queue, name="voter_questions"),
+    path("voter-questions/<int:pk>/answer/", question_views.question_answer, name="voter_question_answer"),
+    path(
+        "voter-questions/<int:pk>/<slug:action>/",
+        question_views.question_moderate,
+        name="voter_question_moderate",
+    ),
     path("research/", views.research, name="research"),
     path("research/new/", views.research_create, name="research_create"),
     path("training/", views.training, name="training"),

@@ -26,7 +26,7 @@ from deputies import permissions as access
 from deputies.models import Congress, Deputy
 from feedback.selectors import opinions_visible_to
 
-from . import quotas, selectors, services
+from . import badges, quotas, selectors, services
 from .forms import (
     ActivityForm,
     AmendActivityForm,
@@ -41,7 +41,6 @@ from .forms import (
     ResearchReportForm,
     StaffActivityForm,
     TrainingPlanForm,
-    TrainingSessionForm,
     VoterReportForm,
     YearForm,
     version_of,
@@ -54,6 +53,7 @@ from .models import (
     TrainingSession,
     VoterReport,
 )
+from .plan_forms import ScheduledTrainingSessionForm
 
 PAGE_SIZE = 20
 
@@ -273,6 +273,7 @@ def activity_detail(request, pk):
             and not activity.planned
             and not closed,
             "can_record_held": changeable and activity.planned and activity.date <= timezone.localdate(),
+            "participants": badges.participant_badges(activity),
         },
         section="list",
     )
@@ -528,10 +529,17 @@ def record(request, deputy_id):
     years = list(range(last_year, deputy.start_date.year - 1, -1))
     progress = [quotas.progress_for_deputy(deputy, year) for year in years]
     activities = list(selectors.activities_of_deputy(deputy).filter(date__gte=deputy.start_date))
+    counted = badges.counted_activity_ids(deputy)
     by_year = defaultdict(list)
     for activity in activities:
         own = next((p for p in activity.participations.all() if p.deputy_id == deputy.pk), None)
-        by_year[activity.date.year].append({"activity": activity, "people_met": own.people_met if own else 0})
+        by_year[activity.date.year].append(
+            {
+                "activity": activity,
+                "people_met": own.people_met if own else 0,
+                "badge": badges.badge(activity, activity.pk in counted),
+            }
+        )
     year_blocks = [
         {"year": y, "progress": p, "rows": by_year.get(y, [])} for y, p in zip(years, progress, strict=True)
     ]
@@ -581,7 +589,12 @@ def voter_reports(request):
     return _render(
         request,
         "contacts/voter_reports.html",
-        {"page": page, "status": status, "can_create": _deputies_for_forms(request.user).exists()},
+        {
+            "page": page,
+            "status": status,
+            "can_create": _deputies_for_forms(request.user).exists(),
+            "today": timezone.localdate(),
+        },
         section="voter_reports",
     )
 
@@ -708,7 +721,7 @@ def training_session_create(request):
     _require_staff(request.user)
     plans = _training_plans(request.user)
     initial = {"plan": request.GET["plan"]} if request.GET.get("plan", "").isdigit() else {}
-    form = TrainingSessionForm(request.POST or None, plans=plans, initial=initial)
+    form = ScheduledTrainingSessionForm(request.POST or None, plans=plans, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_training_session(actor=request.user, **form.cleaned_data)

@@ -212,6 +212,22 @@ def may_view_member_report(user) -> bool:
     return is_district_wide(user) or is_committee_member(user)
 
 
+def may_moderate_voter_questions(user) -> bool:
+    """Voters' views and questions (§二(五)) are checked by the liaison body before they show in public
+    (for the deputies in its jurisdiction: `deputies_in_jurisdiction`)."""
+    return is_staff(user)
+
+
+def may_answer_voter_questions(user) -> bool:
+    """A deputy answers the views and questions addressed to their own mandates (`own_deputy_ids`)."""
+    return is_deputy(user)
+
+
+def may_open_voter_questions(user) -> bool:
+    """The work page of voters' views and questions: moderators and deputies."""
+    return may_moderate_voter_questions(user) or may_answer_voter_questions(user)
+
+
 def may_invite_deputies(user) -> bool:
     """The deputies' accounts page: invitations to log in (liaison staff for their jurisdiction)."""
     return is_staff(user)

@@ -293,7 +293,8 @@ def _annotated(deputies: QuerySet, year: int, as_of: datetime.date | None) -> Qu
     # §三(七): a report to the voters at least once per term: any report from the start of the
     # deputy's congress term up to the end of the report's year (or as_of).
     voter_reports = CTE(
-        VoterReport.objects.filter(
+        VoterReport.objects.held()
+        .filter(
             date__gte=F("deputy__congress__start_date"),
             date__lte=min(year_end, as_of) if as_of else year_end,
         )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("deputies/", include("deputies.urls")),
     path("activities/", include("contacts.urls")),
     path("calendar/", include("contacts.calendar_urls")),
+    path("voters/", include("contacts.voter_urls")),
     path("opinions/", include("feedback.urls")),
     path("track/", include("feedback.track_urls")),
     path("reports/", include("reports.urls")),

@@ -27,6 +27,25 @@ def progress_bar(measure, label, unit, bar_id, link=""):
     }
 
 
+def _public_reports(deputy) -> list:
+    """The deputy's reports to the voters the public may know of (held ones, and plans announced in
+    public), read once per profile page and shared by the sections below (one query)."""
+    cached = getattr(deputy, "_public_voter_reports", None)
+    if cached is None:
+        from contacts.models import VoterReport
+
+        cached = list(
+            VoterReport.objects.publicly_known()
+            .filter(deputy=deputy)
+            .select_related("constituency", "venue")
+            .order_by("-date", "-id")[:50]
+        )
+        for report in cached:
+            report.deputy = deputy  # the profile's deputy, person loaded
+        deputy._public_voter_reports = cached
+    return cached
+
+
 @register.inclusion_tag("contacts/_public_summary.html")
 def public_performance_summary(deputy):
     """The public part of a deputy's performance record (履职档案, R-ACT-5) for the profile page.
@@ -34,7 +53,7 @@ def public_performance_summary(deputy):
     Counts per year, reports to voters and the activities the deputy made public. Nothing about the
     people met (no opinion, no submitter, no names): three queries whatever the record's size.
     """
-    from contacts.models import ContactActivity, VoterReport
+    from contacts.models import ContactActivity
     from contacts.quotas import counts_for_deputy
 
     activities = ContactActivity.objects.filter(participations__deputy=deputy, planned=False)
@@ -50,12 +69,7 @@ def public_performance_summary(deputy):
         .order_by("-year")
     )
     # people_met is summed over this deputy's participation only (the join above is on this deputy).
-    reports = list(
-        VoterReport.objects.filter(deputy=deputy)
-        .select_related("constituency")
-        .only("date", "form", "attendance", "constituency__name")
-        .order_by("-date")
-    )
+    reports = [r for r in _public_reports(deputy) if not r.planned]
     public_activities = list(
         activities.filter(is_public=True)
         .select_related("venue")
@@ -72,8 +86,27 @@ def public_performance_summary(deputy):
 
 @register.inclusion_tag("contacts/_upcoming.html")
 def upcoming_activities(deputy):
-    """The deputy's announced activities on their public profile, with their iCalendar feed (two
-    queries: the activities and their participants)."""
+    """What the deputy announced (activities, reports to the voters) on their public profile, with
+    their iCalendar feed, which also holds the training sessions they enrolled in (two queries, and
+    the deputy's reports shared with the other sections)."""
     from contacts import calendar
 
-    return {"deputy": deputy, "activities": list(calendar.upcoming(deputy=deputy)[:5])}
+    events = calendar.upcoming_events(deputy=deputy, limit=5, reports=_public_reports(deputy), sessions=False)
+    return {"deputy": deputy, "events": events}
+
+
+@register.inclusion_tag("contacts/_voter_questions_section.html", takes_context=True)
+def voter_questions(context, deputy):
+    """Voters' views of the deputy's work and their questions (§二(五)) on the public profile: the
+    approved ones with the deputy's answers (never who sent them), and the form to send one while the
+    deputy serves. One query (the questions); the deputy's reports are shared with the sections above."""
+    from contacts.question_forms import VoterQuestionForm
+    from contacts.selectors import public_voter_questions
+
+    serving = deputy.status == "serving"
+    return {
+        "deputy": deputy,
+        "questions": list(public_voter_questions(deputy=deputy).order_by("-created_at", "-id")[:20]),
+        "form": VoterQuestionForm(deputy=deputy, reports=_public_reports(deputy)) if serving else None,
+        "csrf_token": context.get("csrf_token"),
+    }
