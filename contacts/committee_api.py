@@ -103,7 +103,8 @@ class CommitteeContactViewSet(
             )
         year = self.request.query_params.get("year")
         if year:
-            if not year.isdigit():
+            first, last = quotas.years_accepted()
+            if not year.isdigit() or not first <= int(year) <= last:
                 raise ValidationError({"year": [quotas.year_refused_message()]})
             contacts = contacts.filter(date__year=int(year))
         return contacts
