@@ -22,7 +22,18 @@ from accounts.models import Role
 from deputies import permissions as access
 from deputies.models import Deputy, Region
 
-from . import abuse, archive, deadlines, permissions, privacy, qrcodes, selectors, services, workflow
+from . import (
+    abuse,
+    archive,
+    deadlines,
+    notifications,
+    permissions,
+    privacy,
+    qrcodes,
+    selectors,
+    services,
+    workflow,
+)
 from . import forms as f
 from .models import Channel, Rating
 
@@ -135,7 +146,13 @@ def submitted(request, code):
     if opinion is None:
         raise Http404
     track_url = request.build_absolute_uri(reverse("track_short", args=[opinion.tracking_code]))
-    return render(request, "feedback/submitted.html", {"opinion": opinion, "track_url": track_url})
+    context = {
+        "opinion": opinion,
+        "track_url": track_url,
+        "gave_phone": bool(opinion.submitter_phone),
+        "will_text": notifications.submitter_will_be_texted(opinion),
+    }
+    return render(request, "feedback/submitted.html", context)
 
 
 # --- recording by deputies and staff ----------------------------------------------------------------
