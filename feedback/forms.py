@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
 
-from . import archive, routing, workflow
+from . import archive, workflow
 from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
 from .services import CONTENT_MAX, CONTENT_MIN, MAX_PHOTOS
 
@@ -348,7 +348,6 @@ class SuggestionFilterForm(BootstrapMixin, forms.Form):
     deputy = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from deputies.models import Organization
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organization.objects.handling_units().order_by("name")
@@ -453,76 +452,7 @@ class PublicationForm(BootstrapMixin, forms.Form):
         self._style_widgets()
 
 
-# --- one small form per workflow action, built from the table in `feedback.workflow` ---------------
-
-
-class ActionForm(BootstrapMixin, forms.Form):
-    """The data one workflow action takes. `expected_state` is the state the user saw: if someone
-    else changed the opinion meanwhile, the workflow answers with a conflict and nothing changes."""
-
-    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, action: str, opinion, **kwargs):
-        kwargs.setdefault("prefix", action)
-        kwargs.setdefault("initial", {}).setdefault("expected_state", opinion.state)
-        super().__init__(*args, **kwargs)
-        self.action = action
-        for spec in workflow.fields_for(action):
-            self.fields[spec.name] = _action_field(spec, action=action, opinion=opinion)
-        self._style_widgets()
-
-    def workflow_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("expected_state", None)
-        return data
-
-
-def _action_field(spec, *, action: str, opinion) -> forms.Field:
-    required = spec.required
-    if spec.kind == "text":
-        return forms.CharField(
-            label=spec.label,
-            required=required,
-            max_length=workflow.MAX_NOTE,
-            widget=forms.Textarea(attrs={"rows": 3}),
-        )
-    if spec.kind == "choice":
-        choices = list(spec.choices)
-        if action == "route" and spec.name == "level":
-            allowed = set(routing.levels_for(opinion.region))
-            choices = [(value, label) for value, label in choices if value in allowed]
-        return forms.ChoiceField(label=spec.label, required=required, choices=[("", "—"), *choices])
-    if spec.kind == "organizations":
-        return forms.ModelMultipleChoiceField(
-            label=spec.label,
-            required=required,
-            queryset=Organization.objects.handling_units().order_by("name"),
-            widget=forms.CheckboxSelectMultiple,
-        )
-    if spec.kind == "organization":
-        open_units = opinion.assignments.filter(replied_at__isnull=True).values("organization_id")
-        return forms.ModelChoiceField(
-            label=spec.label,
-            required=required,
-            queryset=Organization.objects.filter(pk__in=open_units).order_by("name"),
-        )
-    if spec.kind == "deputy":
-        field = forms.ModelChoiceField(
-            label=spec.label,
-            required=required,
-            queryset=Deputy.objects.serving().district().select_related("person").order_by("person__name"),
-        )
-        field.label_from_instance = lambda deputy: deputy.person.name
-        return field
-    if spec.kind == "opinion":
-        return forms.IntegerField(label=spec.label, required=required, min_value=1)
-    if spec.kind == "date":
-        return forms.DateField(
-            label=spec.label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-        )
-    if spec.kind == "bool":
-        return forms.BooleanField(label=spec.label, required=False)
-    return forms.CharField(label=spec.label, required=required)
+# The forms of the workflow actions are in `feedback.action_forms`.
 
 
 def action_label(action: str) -> str:

@@ -35,6 +35,7 @@ from . import (
     workflow,
 )
 from . import forms as f
+from .action_forms import ActionForm
 from .models import Channel, Rating
 
 QUEUE_PAGE_SIZE = 20
@@ -408,7 +409,7 @@ def _visible_opinion(user, pk):
 def _detail_context(request, opinion, *, action_forms=None, show_contact=False):
     user = request.user
     allowed = workflow.allowed_actions(opinion, user)
-    forms_by_action = {action: f.ActionForm(action=action, opinion=opinion) for action in allowed}
+    forms_by_action = {action: ActionForm(action=action, opinion=opinion, user=user) for action in allowed}
     if action_forms:
         forms_by_action.update(action_forms)
     can_see_contact = permissions.may_see_contact(user, opinion)
@@ -466,7 +467,7 @@ def act(request, pk, action):
         raise Http404
     if not workflow.TRANSITIONS[action].who(workflow.actor_for(request.user), opinion):
         raise PermissionDenied
-    form = f.ActionForm(request.POST, action=action, opinion=opinion)
+    form = ActionForm(request.POST, action=action, opinion=opinion, user=request.user)
     expected = request.POST.get(form.add_prefix("expected_state")) or opinion.state
     if expected != opinion.state or not workflow.may_act(opinion, request.user, action):
         return _conflict(request, opinion)
