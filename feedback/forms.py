@@ -13,7 +13,7 @@ from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
 
 from . import archive, workflow
-from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
+from .models import Channel, DeadlineKind, OpinionState, RouteLevel, SuggestionKind, SuggestionState
 from .services import CONTENT_MAX, CONTENT_MIN, MAX_PHOTOS
 
 # Common subjects of opinions, offered as a list; the Chinese words are stored, shown translated.
@@ -297,6 +297,14 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
     )
     overdue = forms.BooleanField(label=_("仅显示超期"), required=False)
+    stage = forms.ChoiceField(
+        label=_("超期环节"), required=False, choices=[("", _("全部环节")), *DeadlineKind.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[("", _("按期限（超期的在前）")), ("received", _("按收到日期（最新的在前）"))],
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -324,9 +332,16 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
             "level": data["level"],
             "region": data["region"],
             "channel": data["channel"],
-            "overdue": data["overdue"] or None,
+            # Choosing a stage means "overdue at that stage" (the dashboards' counts link here).
+            "overdue": (data["overdue"] or bool(data["stage"])) or None,
+            "stage": data["stage"],
             "q": data["q"].strip(),
         }
+
+    @property
+    def ordering(self) -> str:
+        """ "received" (newest first) or "deadline" (overdue first, the default)."""
+        return (self.is_valid() and self.cleaned_data["sort"]) or "deadline"
 
 
 class SuggestionFilterForm(BootstrapMixin, forms.Form):

@@ -370,7 +370,7 @@ def queue(request):
     """A deputy's inbox, a liaison body's queue or a handling unit's queue (whichever the user has)."""
     _require_queue_user(request.user)
     form = f.QueueFilterForm(request.GET or None, regions=_queue_regions(request.user))
-    opinions = selectors.queue_for(request.user, **form.filters())
+    opinions = selectors.queue_for(request.user, **form.filters(), sort=form.ordering)
     if form.open_only:
         opinions = opinions.open()
     page = Paginator(opinions, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -99,6 +99,13 @@ class HandlingStats:
     breakdowns: dict[str, list[tuple[str, str, int]]]
     steps: dict[str, StepStats]
     overdue_units: list[OverdueUnit]
+    # Open opinions past their current step's due date, per stage (all years: overdue is now), as
+    # the dashboards count them (`feedback.deadlines.overdue_by_stage`).
+    overdue_by_stage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_by_stage.values())
 
     @property
     def steps_without_data(self) -> list[StepStats]:
@@ -130,6 +137,7 @@ class HandlingStats:
             },
             "steps": {key: step.as_dict() for key, step in self.steps.items()},
             "overdue_units": [unit.as_dict() for unit in self.overdue_units],
+            "overdue_by_stage": dict(self.overdue_by_stage),
         }
 
 
@@ -270,4 +278,5 @@ def handling_stats(
         breakdowns=breakdowns,
         steps=_steps(opinions, year),
         overdue_units=[] if district_wide else _overdue_units(visible, now),
+        overdue_by_stage={} if district_wide else deadlines.overdue_by_stage(visible, now),
     )
