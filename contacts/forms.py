@@ -748,7 +748,7 @@ class CalendarFilterForm(forms.Form):
         from deputies.models import Region
 
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.streets_and_towns().order_by("kind", "id")
+        self.fields["region"].queryset = Region.objects.streets_and_towns()
         self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
         _style(self)
 

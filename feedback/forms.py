@@ -98,7 +98,7 @@ class PhotosField(forms.FileField):
 
 
 def street_and_town_choices():
-    return Region.objects.streets_and_towns().order_by("kind", "name")
+    return Region.objects.streets_and_towns()
 
 
 class OpinionForm(BootstrapMixin, forms.Form):
@@ -297,6 +297,7 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
     )
     overdue = forms.BooleanField(label=_("仅显示超期"), required=False)
+    awaiting_publication = forms.BooleanField(label=_("仅显示待审核公开"), required=False)
     stage = forms.ChoiceField(
         label=_("超期环节"), required=False, choices=[("", _("全部环节")), *DeadlineKind.choices]
     )
@@ -335,6 +336,7 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
             # Choosing a stage means "overdue at that stage" (the dashboards' counts link here).
             "overdue": (data["overdue"] or bool(data["stage"])) or None,
             "stage": data["stage"],
+            "awaiting_publication": data["awaiting_publication"],
             "q": data["q"].strip(),
         }
 

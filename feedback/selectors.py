@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from . import deadlines
+from . import archive, deadlines
 from .models import Assignment, Opinion, OpinionEvent
 from .permissions import opinions_visible_to
 
@@ -22,6 +22,7 @@ def filter_opinions(
     overdue: bool | None = None,
     stage: str | None = None,
     q: str | None = None,
+    awaiting_publication: bool = False,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Opinion]:
     """The queue filters: state, level, region (a street/town includes its committees), channel,
@@ -41,6 +42,8 @@ def filter_opinions(
         if stage:
             late &= stage_q(stage)
         opinions = opinions.filter(late) if overdue else opinions.exclude(late)
+    if awaiting_publication:
+        opinions = opinions.filter(archive.awaiting_review_q())
     if q:
         q = q.strip()
         text = Q(content__icontains=q) | Q(category__icontains=q)
@@ -77,6 +80,7 @@ def queue_for(
     overdue: bool | None = None,
     stage: str | None = None,
     q: str | None = None,
+    awaiting_publication: bool = False,
     now: datetime.datetime | None = None,
     sort: str = "",
 ) -> QuerySet[Opinion]:
@@ -90,6 +94,7 @@ def queue_for(
         overdue=overdue,
         stage=stage,
         q=q,
+        awaiting_publication=awaiting_publication,
         now=now,
     )
     if sort:

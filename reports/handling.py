@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.quotas import year_start_instant
@@ -145,6 +146,16 @@ class HandlingStats:
 ANSWERED_STATES = (OpinionState.ANSWERED, OpinionState.FED_BACK, OpinionState.CLOSED)
 
 
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(month: int) -> str:
+    """A month on a chart's axis or a table: 1月…12月 in Chinese, Jan…Dec in English."""
+    if (get_language() or "").lower().startswith("en"):
+        return MONTH_ABBREVIATIONS[month - 1]
+    return gettext("%(m)d月") % {"m": month}
+
+
 def _street_or_town_id():
     """The street or town of an opinion's region (a committee's parent; else the region itself)."""
     return Case(
@@ -192,7 +203,7 @@ def _breakdowns(opinions, year: int) -> dict[str, list[tuple[str, str, int]]]:
             [(str(k), names.get(k, str(_("未设置"))), n) for k, n in counters["region"].items()],
             key=lambda item: -item[2],
         ),
-        "month": [(str(m), _("%(m)d月") % {"m": m}, counters["month"].get(m, 0)) for m in range(1, 13)],
+        "month": [(str(m), month_label(m), counters["month"].get(m, 0)) for m in range(1, 13)],
         "rating": _labelled(counters["rating"], Rating.choices),
     }
 
