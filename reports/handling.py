@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.quotas import year_start_instant
+from deputies.data.territory import official_position
 from feedback import deadlines
 from feedback.models import Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
 from feedback.selectors import opinions_visible_to
@@ -201,7 +202,7 @@ def _breakdowns(opinions, year: int) -> dict[str, list[tuple[str, str, int]]]:
         "state": _labelled(counters["state"], OpinionState.choices),
         "region": sorted(
             [(str(k), names.get(k, str(_("未设置"))), n) for k, n in counters["region"].items()],
-            key=lambda item: -item[2],
+            key=lambda item: (official_position(item[1]), item[1]),  # the official order
         ),
         "month": [(str(m), month_label(m), counters["month"].get(m, 0)) for m in range(1, 13)],
         "rating": _labelled(counters["rating"], Rating.choices),
