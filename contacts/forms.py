@@ -120,6 +120,18 @@ class DeputyChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.person.name}（{region}）" if region else obj.person.name
 
 
+class GroupedDeputyCheckboxes(forms.CheckboxSelectMultiple):
+    """Deputy boxes that carry their group (`data-group`), so that choosing a group on the
+    registration form ticks its members on screen (static/js/group-register.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        deputy = getattr(value, "instance", None)
+        if deputy is not None and deputy.group_id:
+            option["attrs"]["data-group"] = str(deputy.group_id)
+        return option
+
+
 class OpinionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         received = timezone.localtime(obj.received_at).date().isoformat()
@@ -335,6 +347,16 @@ class ActivityForm(forms.Form):
         return data
 
 
+def body_constituency(user, constituencies):
+    """The first constituency (by number) in the street or town of the user's liaison body, the usual
+    place of the activities it registers; None for district-wide bodies."""
+    body = getattr(user, "organization", None)
+    if body is None or not body.region.is_street_or_town:
+        return None
+    first = constituencies.filter(region_id=body.region_id).order_by("number", "id").first()
+    return first.pk if first is not None else None
+
+
 class StaffActivityForm(ActivityForm):
     """An activity a liaison body organized, registered for many deputies at once (R-ACT-5): pick a
     deputy group (its serving members are added) and/or individual deputies of the jurisdiction."""
@@ -352,7 +374,7 @@ class StaffActivityForm(ActivityForm):
         label=_("参加代表"),
         queryset=Deputy.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedDeputyCheckboxes,
     )
     main_fields = (
         "group",
@@ -386,6 +408,8 @@ class StaffActivityForm(ActivityForm):
             .order_by("congress_id", "number", "id")
         )
         self.fields["constituency"].label_from_instance = lambda c: f"{c.region.name} · {c.name}"
+        self.fields["constituency"].initial = body_constituency(user, self.fields["constituency"].queryset)
+        self.fields["group"].widget.attrs["data-ticks-group"] = ""
         self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
         self.fields["kind"].initial = ActivityKind.CENTRALIZED
         self.fields["is_constituency_contact"].initial = True
@@ -724,7 +748,7 @@ class CalendarFilterForm(forms.Form):
         from deputies.models import Region
 
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.streets_and_towns().order_by("kind", "id")
+        self.fields["region"].queryset = Region.objects.streets_and_towns()
         self.fields["venue"].queryset = ContactPoint.objects.order_by("region_id", "name")
         _style(self)
 

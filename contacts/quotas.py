@@ -200,6 +200,43 @@ REMOTE_KINDS = ("mailbox", "email", "phone", "online")
 CENTRALIZED_KINDS = ("centralized",)
 
 
+# --- One status per deputy and year, with the same label on every page --------------------------------
+# exempt → 已免除; every requirement met → 已达标; otherwise, once the year is over → 未达标, and while
+# it runs → 进度落后 (behind the pro-rata pace on some measure) or 进度正常. The legend
+# (templates/contacts/_status_legend.html) explains the three that are not yet met.
+STATUS_EXEMPT, STATUS_MET, STATUS_NOT_MET, STATUS_BEHIND, STATUS_ON_PACE = (
+    "exempt",
+    "compliant",
+    "not_met",
+    "behind",
+    "on_pace",
+)
+
+
+def status_of(progress: Progress, *, today: datetime.date | None = None) -> str:
+    if progress.exempt:
+        return STATUS_EXEMPT
+    if progress.compliant:
+        return STATUS_MET
+    if progress.year < (today or timezone.localdate()).year:
+        return STATUS_NOT_MET
+    return STATUS_BEHIND if progress.behind_pace else STATUS_ON_PACE
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        STATUS_EXEMPT: _("已免除"),
+        STATUS_MET: _("已达标"),
+        STATUS_NOT_MET: _("未达标"),
+        STATUS_BEHIND: _("进度落后"),
+        STATUS_ON_PACE: _("进度正常"),
+    }
+
+
+def status_label(progress: Progress, *, today: datetime.date | None = None) -> str:
+    return status_labels()[status_of(progress, today=today)]
+
+
 def implied_flags(kind: str) -> dict[str, bool] | None:
     """The boxes a kind decides by itself ({"is_constituency_contact": …, "is_centralized": …}), or
     None when the person logging chooses. The form ticks and locks them (static/js/activity-kind.js)."""

@@ -44,9 +44,34 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = streets_and_towns()
-        self.fields["constituency"].queryset = Constituency.objects.order_by("congress_id", "number", "id")
-        self.fields["group"].queryset = DeputyGroup.objects.order_by("congress_id", "id")
+        constituencies = Constituency.objects.order_by("congress__level", "congress_id", "number", "id")
+        groups = DeputyGroup.objects.order_by("congress__level", "congress_id", "id")
+        # The filters narrow each other: a chosen street or town (and level) limits the constituencies
+        # and groups offered, and a constituency or group from elsewhere is dropped from the search.
+        region, level = self._chosen("region"), self._chosen("level")
+        if region is not None:
+            constituencies = constituencies.filter(region=region)
+            groups = groups.filter(region=region)
+        if level in Level.values:
+            constituencies = constituencies.filter(congress__level=level)
+            groups = groups.filter(congress__level=level)
+        self.fields["constituency"].queryset = constituencies
+        self.fields["group"].queryset = groups
+        for name in ("level", "region"):  # a new choice reloads the page with the narrowed lists
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
         _style_selects(self)
+
+    def _chosen(self, name: str):
+        """The raw choice of one filter, checked: a region id among the streets and towns, a level."""
+        value = self.data.get(name) if self.is_bound else None
+        if not value:
+            return None
+        if name == "level":
+            return value
+        try:
+            return streets_and_towns().filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
 
     def filters(self) -> DirectoryFilters:
         if not self.is_valid():

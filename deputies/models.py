@@ -20,9 +20,24 @@ class RegionKind(models.TextChoices):
     VILLAGE = "village", _("村委会")
 
 
+def official_order():
+    """An ORDER BY for streets and towns in the district's official order (streets first, then towns,
+    as `deputies.data.territory` lists them); regions not in that list follow, by kind and id."""
+    from .data.territory import official_codes
+
+    codes = official_codes()
+    position = models.Case(
+        *(models.When(code=code, then=models.Value(index)) for index, code in enumerate(codes)),
+        default=models.Value(len(codes)),
+        output_field=models.IntegerField(),
+    )
+    return (position.asc(), "kind", "id")
+
+
 class RegionQuerySet(models.QuerySet):
     def streets_and_towns(self):
-        return self.filter(kind__in=[RegionKind.STREET, RegionKind.TOWN])
+        """The streets and towns, in the official order (`official_order`)."""
+        return self.filter(kind__in=[RegionKind.STREET, RegionKind.TOWN]).order_by(*official_order())
 
     def committees(self):
         return self.filter(kind__in=[RegionKind.COMMUNITY, RegionKind.VILLAGE])

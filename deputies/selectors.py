@@ -120,4 +120,4 @@ def public_venues(region: Region | None) -> QuerySet[ContactPoint]:
 
 
 def streets_and_towns() -> QuerySet[Region]:
-    return Region.objects.streets_and_towns().order_by("kind", "id")
+    return Region.objects.streets_and_towns()

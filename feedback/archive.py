@@ -131,6 +131,12 @@ def needs_review(opinion: Opinion) -> bool:
     return opinion.publish and not opinion.confidential and opinion.publication == Publication.PENDING
 
 
+def awaiting_review_q() -> Q:
+    """The opinions awaiting the staff's publication review (the queue's 待审核公开 filter): the
+    submitter agreed, nothing confidential, no decision yet, and in a state that may be published."""
+    return Q(publish=True, confidential=False, publication=Publication.PENDING) & ~Q(state__in=HIDDEN_STATES)
+
+
 def redact(text: str, opinion: Opinion) -> str:
     """A first draft of a public text: the submitter's name, phone and address and anything that
     looks like a phone number replaced by ＊＊＊. Staff read and correct it before approving."""

@@ -203,6 +203,43 @@ def status_for(due_at: datetime.datetime | None, now: datetime.datetime) -> str:
     return OVERDUE
 
 
+# --- Overdue: one meaning everywhere ----------------------------------------------------------------
+# An opinion is overdue when it is still open (not closed, rejected or merged) and the due date of its
+# current step (`Opinion.due_at`, set by the workflow) has passed. Its stage is the kind of that step
+# (`Opinion.due_kind`): routing, the unit's reply or the feedback to the citizen. The queues' overdue
+# filter, the dashboards and the handling report all count with `overdue_q` / `overdue_by_stage`.
+STAGES = ("route", "reply", "feedback")  # DeadlineKind's values, in the order of the workflow
+
+
+def overdue_q(now: datetime.datetime):
+    """The database filter for "overdue at `now`" (the same rule as `status_for` != on time)."""
+    from django.db.models import Q
+
+    from .models import FINAL_STATES
+
+    return Q(due_at__lt=now) & ~Q(state__in=FINAL_STATES)
+
+
+def overdue_by_stage(opinions, now: datetime.datetime) -> dict[str, int]:
+    """How many of `opinions` are overdue at `now`, per stage (route, reply, feedback); one query.
+    A step without a recorded kind counts as routing, the first step."""
+    from django.db.models import Count
+
+    rows = (
+        opinions.select_related(None)
+        .prefetch_related(None)
+        .filter(overdue_q(now))
+        .order_by()
+        .values("due_kind")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(STAGES, 0)
+    for row in rows:
+        stage = row["due_kind"] if row["due_kind"] in counts else STAGES[0]
+        counts[stage] += row["n"]
+    return counts
+
+
 def deadline_status(opinion, now: datetime.datetime | None = None) -> str:
     """ "on_time", "overdue" or "long_overdue" for the opinion's current step."""
     now = now or timezone.now()

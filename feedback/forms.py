@@ -15,8 +15,8 @@ from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
 from songjiang_liaison.filters import LARGEST_ID
 
-from . import archive, routing, workflow
-from .models import Channel, OpinionState, RouteLevel, SuggestionKind, SuggestionState
+from . import archive, workflow
+from .models import Channel, DeadlineKind, OpinionState, RouteLevel, SuggestionKind, SuggestionState
 from .services import CONTENT_MAX, CONTENT_MIN, MAX_PHOTOS
 
 # Common subjects of opinions, offered as a list; the Chinese words are stored, shown translated.
@@ -101,7 +101,7 @@ class PhotosField(forms.FileField):
 
 
 def street_and_town_choices():
-    return Region.objects.streets_and_towns().order_by("kind", "name")
+    return Region.objects.streets_and_towns()
 
 
 class OpinionForm(BootstrapMixin, forms.Form):
@@ -304,6 +304,15 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
     )
     overdue = forms.BooleanField(label=_("仅显示超期"), required=False)
+    awaiting_publication = forms.BooleanField(label=_("仅显示待审核公开"), required=False)
+    stage = forms.ChoiceField(
+        label=_("超期环节"), required=False, choices=[("", _("全部环节")), *DeadlineKind.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[("", _("按期限（超期的在前）")), ("received", _("按收到日期（最新的在前）"))],
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,9 +340,17 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
             "level": data["level"],
             "region": data["region"],
             "channel": data["channel"],
-            "overdue": data["overdue"] or None,
+            # Choosing a stage means "overdue at that stage" (the dashboards' counts link here).
+            "overdue": (data["overdue"] or bool(data["stage"])) or None,
+            "stage": data["stage"],
+            "awaiting_publication": data["awaiting_publication"],
             "q": data["q"].strip(),
         }
+
+    @property
+    def ordering(self) -> str:
+        """ "received" (newest first) or "deadline" (overdue first, the default)."""
+        return (self.is_valid() and self.cleaned_data["sort"]) or "deadline"
 
 
 class SuggestionFilterForm(BootstrapMixin, forms.Form):
@@ -355,7 +372,6 @@ class SuggestionFilterForm(BootstrapMixin, forms.Form):
     deputy = forms.IntegerField(required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from deputies.models import Organization
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organization.objects.handling_units().order_by("name")
@@ -460,76 +476,7 @@ class PublicationForm(BootstrapMixin, forms.Form):
         self._style_widgets()
 
 
-# --- one small form per workflow action, built from the table in `feedback.workflow` ---------------
-
-
-class ActionForm(BootstrapMixin, forms.Form):
-    """The data one workflow action takes. `expected_state` is the state the user saw: if someone
-    else changed the opinion meanwhile, the workflow answers with a conflict and nothing changes."""
-
-    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, action: str, opinion, **kwargs):
-        kwargs.setdefault("prefix", action)
-        kwargs.setdefault("initial", {}).setdefault("expected_state", opinion.state)
-        super().__init__(*args, **kwargs)
-        self.action = action
-        for spec in workflow.fields_for(action):
-            self.fields[spec.name] = _action_field(spec, action=action, opinion=opinion)
-        self._style_widgets()
-
-    def workflow_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("expected_state", None)
-        return data
-
-
-def _action_field(spec, *, action: str, opinion) -> forms.Field:
-    required = spec.required
-    if spec.kind == "text":
-        return forms.CharField(
-            label=spec.label,
-            required=required,
-            max_length=workflow.MAX_NOTE,
-            widget=forms.Textarea(attrs={"rows": 3}),
-        )
-    if spec.kind == "choice":
-        choices = list(spec.choices)
-        if action == "route" and spec.name == "level":
-            allowed = set(routing.levels_for(opinion.region))
-            choices = [(value, label) for value, label in choices if value in allowed]
-        return forms.ChoiceField(label=spec.label, required=required, choices=[("", "—"), *choices])
-    if spec.kind == "organizations":
-        return forms.ModelMultipleChoiceField(
-            label=spec.label,
-            required=required,
-            queryset=Organization.objects.handling_units().order_by("name"),
-            widget=forms.CheckboxSelectMultiple,
-        )
-    if spec.kind == "organization":
-        open_units = opinion.assignments.filter(replied_at__isnull=True).values("organization_id")
-        return forms.ModelChoiceField(
-            label=spec.label,
-            required=required,
-            queryset=Organization.objects.filter(pk__in=open_units).order_by("name"),
-        )
-    if spec.kind == "deputy":
-        field = forms.ModelChoiceField(
-            label=spec.label,
-            required=required,
-            queryset=Deputy.objects.serving().district().select_related("person").order_by("person__name"),
-        )
-        field.label_from_instance = lambda deputy: deputy.person.name
-        return field
-    if spec.kind == "opinion":
-        return forms.IntegerField(label=spec.label, required=required, min_value=1)
-    if spec.kind == "date":
-        return forms.DateField(
-            label=spec.label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-        )
-    if spec.kind == "bool":
-        return forms.BooleanField(label=spec.label, required=False)
-    return forms.CharField(label=spec.label, required=required)
+# The forms of the workflow actions are in `feedback.action_forms`.
 
 
 def action_label(action: str) -> str:

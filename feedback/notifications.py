@@ -126,6 +126,20 @@ def notify_event(event_id: int) -> int:
     return sent
 
 
+def submitter_mobile(opinion: Opinion) -> str:
+    """The mainland mobile number the citizen left, as 11 digits, or "" (none, or not a mobile)."""
+    digits = re.sub(r"\D", "", opinion.submitter_phone or "")[-11:]
+    return digits if _MOBILE.match(digits) else ""
+
+
+def submitter_will_be_texted(opinion: Opinion) -> bool:
+    """Whether the citizen will get text messages about this opinion: they left a mobile number and
+    agreed to be contacted, and the portal sends texts (not only to its log)."""
+    from accounts.sms import will_deliver
+
+    return bool(opinion.consent and submitter_mobile(opinion)) and will_deliver("notice")
+
+
 def notify_submitter(event: OpinionEvent) -> bool:
     """Text the citizen the public words of an answer, a feedback or a non-acceptance notice."""
     from accounts.sms import send_sms
@@ -133,8 +147,8 @@ def notify_submitter(event: OpinionEvent) -> bool:
     opinion = event.opinion
     if event.action not in SUBMITTER_NOTICES or not opinion.consent:
         return False
-    digits = re.sub(r"\D", "", opinion.submitter_phone or "")[-11:]
-    if not _MOBILE.match(digits):
+    digits = submitter_mobile(opinion)
+    if not digits:
         return False
     with translation.override(settings.LANGUAGE_CODE):  # not the language of the staff member acting
         text = _("【松江人大】您反映的意见（查询码%(code)s）%(state)s：%(note)s") % {

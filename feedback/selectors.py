@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from . import deadlines
-from .models import FINAL_STATES, Assignment, Opinion, OpinionEvent
+from . import archive, deadlines
+from .models import Assignment, Opinion, OpinionEvent
 from .permissions import opinions_visible_to
 
 
@@ -20,11 +20,14 @@ def filter_opinions(
     region=None,
     channel: str | None = None,
     overdue: bool | None = None,
+    stage: str | None = None,
     q: str | None = None,
+    awaiting_publication: bool = False,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Opinion]:
     """The queue filters: state, level, region (a street/town includes its committees), channel,
-    overdue (past the stored due date and still open), and a search over text, code and number."""
+    overdue (`feedback.deadlines.overdue_q`; with `stage`, overdue at that step: route, reply or
+    feedback), and a search over text, code and number."""
     if state:
         opinions = opinions.filter(state=state)
     if level:
@@ -35,9 +38,12 @@ def filter_opinions(
     if channel:
         opinions = opinions.filter(channel=channel)
     if overdue is not None:
-        now = now or timezone.now()
-        late = Q(due_at__lt=now) & ~Q(state__in=FINAL_STATES)
+        late = deadlines.overdue_q(now or timezone.now())
+        if stage:
+            late &= stage_q(stage)
         opinions = opinions.filter(late) if overdue else opinions.exclude(late)
+    if awaiting_publication:
+        opinions = opinions.filter(archive.awaiting_review_q())
     if q:
         q = q.strip()
         text = Q(content__icontains=q) | Q(category__icontains=q)
@@ -47,6 +53,14 @@ def filter_opinions(
             text |= Q(pk=int(q))
         opinions = opinions.filter(text)
     return opinions
+
+
+def stage_q(stage: str) -> Q:
+    """The opinions whose current step is `stage` (a step without a kind counts as routing, as in
+    `feedback.deadlines.overdue_by_stage`)."""
+    if stage == deadlines.STAGES[0]:
+        return Q(due_kind=stage) | Q(due_kind="")
+    return Q(due_kind=stage)
 
 
 def with_list_related(opinions: QuerySet[Opinion]) -> QuerySet[Opinion]:
@@ -64,8 +78,11 @@ def queue_for(
     region=None,
     channel: str | None = None,
     overdue: bool | None = None,
+    stage: str | None = None,
     q: str | None = None,
+    awaiting_publication: bool = False,
     now: datetime.datetime | None = None,
+    sort: str = "",
 ) -> QuerySet[Opinion]:
     """A work queue: the opinions `user` may see, filtered, with what list rows need pre-fetched."""
     opinions = filter_opinions(
@@ -75,10 +92,29 @@ def queue_for(
         region=region,
         channel=channel,
         overdue=overdue,
+        stage=stage,
         q=q,
+        awaiting_publication=awaiting_publication,
         now=now,
     )
+    if sort:
+        opinions = sorted_queue(opinions, sort, now=now)
     return with_list_related(opinions)
+
+
+SORT_DEADLINE = "deadline"
+SORT_RECEIVED = "received"
+
+
+def sorted_queue(opinions: QuerySet[Opinion], sort: str, *, now=None) -> QuerySet[Opinion]:
+    """The queue's order: by deadline (the default) — overdue items first, then the nearest due date,
+    items without a deadline last — or by date received, newest first."""
+    if sort == SORT_RECEIVED:
+        return opinions.order_by("-received_at", "-id")
+    late = deadlines.overdue_q(now or timezone.now())
+    return opinions.annotate(
+        is_late=Case(When(late, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("is_late", F("due_at").asc(nulls_last=True), "-received_at", "-id")
 
 
 def opinion_for(user, pk) -> Opinion | None:

@@ -22,8 +22,21 @@ from accounts.models import Role
 from deputies import permissions as access
 from deputies.models import Deputy, Region
 
-from . import abuse, archive, deadlines, permissions, privacy, qrcodes, races, selectors, services, workflow
+from . import (
+    abuse,
+    archive,
+    deadlines,
+    notifications,
+    permissions,
+    privacy,
+    qrcodes,
+    races,
+    selectors,
+    services,
+    workflow,
+)
 from . import forms as f
+from .action_forms import ActionForm
 from .models import Channel, Rating
 
 QUEUE_PAGE_SIZE = 20
@@ -141,7 +154,13 @@ def submitted(request, code):
     if opinion is None:
         raise Http404
     track_url = request.build_absolute_uri(reverse("track_short", args=[opinion.tracking_code]))
-    return render(request, "feedback/submitted.html", {"opinion": opinion, "track_url": track_url})
+    context = {
+        "opinion": opinion,
+        "track_url": track_url,
+        "gave_phone": bool(opinion.submitter_phone),
+        "will_text": notifications.submitter_will_be_texted(opinion),
+    }
+    return render(request, "feedback/submitted.html", context)
 
 
 # --- recording by deputies and staff ----------------------------------------------------------------
@@ -375,7 +394,7 @@ def queue(request):
     """A deputy's inbox, a liaison body's queue or a handling unit's queue (whichever the user has)."""
     _require_queue_user(request.user)
     form = f.QueueFilterForm(request.GET or None, regions=_queue_regions(request.user))
-    opinions = selectors.queue_for(request.user, **form.filters())
+    opinions = selectors.queue_for(request.user, **form.filters(), sort=form.ordering)
     if form.open_only:
         opinions = opinions.open()
     page = Paginator(opinions, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -414,7 +433,7 @@ def _visible_opinion(user, pk):
 def _detail_context(request, opinion, *, action_forms=None, show_contact=False):
     user = request.user
     allowed = workflow.allowed_actions(opinion, user)
-    forms_by_action = {action: f.ActionForm(action=action, opinion=opinion) for action in allowed}
+    forms_by_action = {action: ActionForm(action=action, opinion=opinion, user=user) for action in allowed}
     if action_forms:
         forms_by_action.update(action_forms)
     can_see_contact = permissions.may_see_contact(user, opinion)
@@ -474,7 +493,7 @@ def act(request, pk, action):
         if races.lost_race(request.user, opinion, action):
             return _conflict(request, opinion)
         raise PermissionDenied
-    form = f.ActionForm(request.POST, action=action, opinion=opinion)
+    form = ActionForm(request.POST, action=action, opinion=opinion, user=request.user)
     expected = request.POST.get(form.add_prefix("expected_state")) or opinion.state
     if expected != opinion.state or not workflow.may_act(opinion, request.user, action):
         return _conflict(request, opinion)

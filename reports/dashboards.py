@@ -19,6 +19,7 @@ from django.utils import timezone
 from contacts import quotas
 from deputies import permissions as access
 from deputies.models import Deputy
+from feedback import deadlines
 from feedback import selectors as opinion_selectors
 
 from . import handling
@@ -45,6 +46,9 @@ class QueueCounts:
     open: int
     overdue: int
     long_overdue: int
+    # Overdue per stage (route, reply, feedback): `feedback.deadlines.overdue_by_stage`, the same
+    # numbers as the handling report's.
+    by_stage: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def _long_overdue_days() -> int:
 
 
 def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
-    """Three COUNT queries over the user's queue (`feedback.selectors.queue_for`). Long overdue is
+    """Four COUNT queries over the user's queue (`feedback.selectors.queue_for`). Long overdue is
     the queue's own overdue filter taken as of ``now − OPINION_LONG_OVERDUE_DAYS``, i.e. exactly
     `feedback.deadlines.status_for`'s "long_overdue"."""
     now = now or timezone.now()
@@ -94,6 +98,7 @@ def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
         open=opinion_selectors.queue_for(user).open().count(),
         overdue=opinion_selectors.queue_for(user, overdue=True, now=now).count(),
         long_overdue=opinion_selectors.queue_for(user, overdue=True, now=long_ago).count(),
+        by_stage=deadlines.overdue_by_stage(opinion_selectors.queue_for(user), now),
     )
 
 

@@ -7,14 +7,18 @@ The same columns in every format; headers are Chinese through gettext. Each writ
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from contacts.quotas import status_label
 
 from .selectors import ComplianceReport, ReportRow
 
@@ -32,7 +36,9 @@ def _yes_no(value: bool) -> str:
 
 
 def columns() -> list[tuple[str, int, Callable[[ReportRow], object]]]:
-    """(header, width in characters, value of a row) for every column, in order."""
+    """(header, width in characters, value of a row) for every column, in order. Every header is
+    unique (a spreadsheet's filter and a CSV reader key on it); the date of the report to voters is
+    a date (an XLSX date cell; ISO 8601 in CSV), empty when there was none."""
     p = lambda row: row.progress  # noqa: E731
     return [
         (_("代表"), 12, lambda r: r.name),
@@ -40,23 +46,33 @@ def columns() -> list[tuple[str, int, Callable[[ReportRow], object]]]:
         (_("街道、镇"), 12, lambda r: r.region_name),
         (_("代表小组"), 20, lambda r: r.group_name),
         (_("进选区联系（次）"), 10, lambda r: p(r).constituency_contacts.done),
-        (_("应达（次）"), 8, lambda r: p(r).constituency_contacts.required),
+        (_("进选区联系应达（次）"), 10, lambda r: p(r).constituency_contacts.required),
         (_("集中联系选区（次）"), 10, lambda r: p(r).centralized_contacts.done),
-        (_("应达（次）"), 8, lambda r: p(r).centralized_contacts.required),
+        (_("集中联系应达（次）"), 10, lambda r: p(r).centralized_contacts.required),
         (_("联系群众（人次）"), 10, lambda r: p(r).people_reached.done),
-        (_("应达（人次）"), 8, lambda r: p(r).people_reached.required),
+        (_("联系群众应达（人次）"), 10, lambda r: p(r).people_reached.required),
         (_("反映社情民意（次）"), 10, lambda r: p(r).opinions_reflected.done),
-        (_("应达（次）"), 8, lambda r: p(r).opinions_reflected.required),
-        (
-            _("本届向选民报告履职"),
-            12,
-            lambda r: r.voter_report_date.isoformat() if r.voter_report_date else _("否"),
-        ),
+        (_("反映社情民意应达（次）"), 10, lambda r: p(r).opinions_reflected.required),
+        (_("本届向选民报告履职日期"), 12, lambda r: r.voter_report_date),
         (_("免除"), 6, lambda r: _yes_no(p(r).exempt)),
         (_("是否达标"), 8, lambda r: _yes_no(p(r).compliant)),
         (_("进度落后"), 8, lambda r: _yes_no(p(r).behind_pace)),
+        (_("状态"), 8, lambda r: str(status_label(p(r)))),
         (_("尚缺"), 40, lambda r: r.missing),
     ]
+
+
+def figures_date(report: ComplianceReport) -> datetime.date:
+    """The date of the figures: the report's `as_of`, or today (Asia/Shanghai)."""
+    return report.as_of or timezone.localdate()
+
+
+def title(report: ComplianceReport) -> str:
+    """The first row of every export: what it is, for which year, and the date of the figures."""
+    return _("%(year)s年度代表履职情况报表（数据截至%(date)s）") % {
+        "year": report.year,
+        "date": figures_date(report).isoformat(),
+    }
 
 
 # A spreadsheet program runs a cell that starts with one of these as a formula (CSV/formula
@@ -106,10 +122,11 @@ class _Echo:
 
 def csv_lines(report: ComplianceReport, *, on_row: Callable[[int], None] | None = None) -> Iterator[str]:
     """The CSV text line by line, starting with a byte-order mark so that spreadsheet programs read
-    the Chinese as UTF-8."""
+    the Chinese as UTF-8, then the title row (year, date of the figures), then the headers."""
     writer = csv.writer(_Echo())
     cols = columns()
-    yield BOM + writer.writerow(headers())
+    yield BOM + writer.writerow([title(report)])
+    yield writer.writerow(headers())
     for index, row in enumerate(report.rows, start=1):
         yield writer.writerow(_csv_safe(values(row, cols)))
         if on_row:
@@ -127,14 +144,29 @@ HEADER_FILL = PatternFill("solid", fgColor="A8151D")
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _sheet(workbook: Workbook, title: str, rows: Iterable[ReportRow], cols, on_row=None, counter=None):
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([header for header, _w, _v in cols])
-    for cell in sheet[1]:
+TITLE_FONT = Font(bold=True, size=13)
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _start_sheet(workbook: Workbook, name: str, heading: str, header: list[str]):
+    """A sheet that opens with the title row (merged across the columns), then the formatted
+    headers, frozen below them."""
+    sheet = workbook.create_sheet(title=name[:31])
+    sheet.append([heading])
+    sheet["A1"].font = TITLE_FONT
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(header), 1))
+    sheet.append(header)
+    for cell in sheet[2]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = HEADER_ALIGNMENT
-    sheet.row_dimensions[1].height = 32
+    sheet.row_dimensions[2].height = 32
+    sheet.freeze_panes = "A3"
+    return sheet
+
+
+def _sheet(workbook, name: str, heading: str, rows: Iterable[ReportRow], cols, on_row=None, counter=None):
+    sheet = _start_sheet(workbook, name, heading, [header for header, _w, _v in cols])
     for row in rows:
         _append(sheet, values(row, cols))
         if on_row and counter is not None:
@@ -142,8 +174,10 @@ def _sheet(workbook: Workbook, title: str, rows: Iterable[ReportRow], cols, on_r
             on_row(counter[0])
     for index, (_header, width, _value) in enumerate(cols, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width + 4
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(sheet.max_row, 1)}"
+        for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(cols))}{max(sheet.max_row, 2)}"
     return sheet
 
 
@@ -154,19 +188,15 @@ def write_xlsx(report: ComplianceReport, stream, *, on_row: Callable[[int], None
     cols = columns()
     counter = [0]
     by_level = report.rows_by_level()
+    heading = title(report)
     if not by_level:
-        _sheet(workbook, _("代表"), [], cols)
+        _sheet(workbook, _("代表"), heading, [], cols)
     for rows in by_level.values():
-        title = _("%(level)s代表") % {"level": rows[0].level_label}
-        _sheet(workbook, title, rows, cols, on_row, counter)
+        name = _("%(level)s代表") % {"level": rows[0].level_label}
+        _sheet(workbook, name, heading, rows, cols, on_row, counter)
 
-    summary = workbook.create_sheet(title=_("汇总"))
     summary_headers = [_("分组"), _("名称"), _("代表人数"), _("达标人数"), _("达标率（%）"), _("免除人数")]
-    summary.append(summary_headers)
-    for cell in summary[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
+    summary = _start_sheet(workbook, _("汇总"), heading, summary_headers)
     labels = {"level": _("层级"), "region": _("街道、镇"), "group": _("代表小组")}
     for grouping, subtotals in report.subtotals.items():
         for s in subtotals:
@@ -178,8 +208,7 @@ def write_xlsx(report: ComplianceReport, stream, *, on_row: Callable[[int], None
     summary.append([_("合计"), "", t.deputies, t.compliant, t.compliance_rate, t.exempt])
     for index, width in enumerate([10, 24, 10, 10, 12, 10], start=1):
         summary.column_dimensions[get_column_letter(index)].width = width
-    summary.freeze_panes = "A2"
-    summary.auto_filter.ref = f"A1:F{summary.max_row}"
+    summary.auto_filter.ref = f"A2:F{summary.max_row}"
     workbook.save(stream)
 
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.quotas import year_start_instant
+from deputies.data.territory import official_position
 from feedback import deadlines
 from feedback.models import Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
 from feedback.selectors import opinions_visible_to
@@ -99,6 +101,13 @@ class HandlingStats:
     breakdowns: dict[str, list[tuple[str, str, int]]]
     steps: dict[str, StepStats]
     overdue_units: list[OverdueUnit]
+    # Open opinions past their current step's due date, per stage (all years: overdue is now), as
+    # the dashboards count them (`feedback.deadlines.overdue_by_stage`).
+    overdue_by_stage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_by_stage.values())
 
     @property
     def steps_without_data(self) -> list[StepStats]:
@@ -130,11 +139,22 @@ class HandlingStats:
             },
             "steps": {key: step.as_dict() for key, step in self.steps.items()},
             "overdue_units": [unit.as_dict() for unit in self.overdue_units],
+            "overdue_by_stage": dict(self.overdue_by_stage),
         }
 
 
 # States in which the citizen has had an answer (directly from the deputy, or a reply fed back).
 ANSWERED_STATES = (OpinionState.ANSWERED, OpinionState.FED_BACK, OpinionState.CLOSED)
+
+
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(month: int) -> str:
+    """A month on a chart's axis or a table: 1月…12月 in Chinese, Jan…Dec in English."""
+    if (get_language() or "").lower().startswith("en"):
+        return MONTH_ABBREVIATIONS[month - 1]
+    return gettext("%(m)d月") % {"m": month}
 
 
 def _street_or_town_id():
@@ -182,9 +202,9 @@ def _breakdowns(opinions, year: int) -> dict[str, list[tuple[str, str, int]]]:
         "state": _labelled(counters["state"], OpinionState.choices),
         "region": sorted(
             [(str(k), names.get(k, str(_("未设置"))), n) for k, n in counters["region"].items()],
-            key=lambda item: -item[2],
+            key=lambda item: (official_position(item[1]), item[1]),  # the official order
         ),
-        "month": [(str(m), _("%(m)d月") % {"m": m}, counters["month"].get(m, 0)) for m in range(1, 13)],
+        "month": [(str(m), month_label(m), counters["month"].get(m, 0)) for m in range(1, 13)],
         "rating": _labelled(counters["rating"], Rating.choices),
     }
 
@@ -270,4 +290,5 @@ def handling_stats(
         breakdowns=breakdowns,
         steps=_steps(opinions, year),
         overdue_units=[] if district_wide else _overdue_units(visible, now),
+        overdue_by_stage={} if district_wide else deadlines.overdue_by_stage(visible, now),
     )

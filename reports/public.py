@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import ContactActivity
+from deputies.data.territory import official_position
 
 from .handling import HandlingStats, handling_stats
 
@@ -86,8 +87,9 @@ def public_stats(year: int) -> PublicStats:
         constituency_contacts=contacts,
         people_reached=people,
         handling=handling_stats(user=None, year=year, district_wide=True),
-        activities_by_region=sorted(
-            [(name, n, region_people[name]) for name, n in regions.items()], key=lambda item: -item[1]
+        activities_by_region=sorted(  # streets and towns in the official order
+            [(name, n, region_people[name]) for name, n in regions.items()],
+            key=lambda item: (official_position(item[0]), item[0]),
         ),
         activities_by_month=months,
     )

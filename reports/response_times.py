@@ -219,7 +219,7 @@ def opinions_of_year(year: int):
 
 
 def _bodies(opinions, year: int) -> list[BodyRow]:
-    places = list(Region.objects.streets_and_towns().order_by("kind", "name").values_list("pk", "name"))
+    places = list(Region.objects.streets_and_towns().values_list("pk", "name"))
     body_names = dict(
         Organization.objects.local_liaison_bodies().order_by("pk").values_list("region_id", "name")
     )

@@ -39,6 +39,7 @@ from django_cte import CTE, with_cte
 from accounts.models import Role
 from contacts import quotas
 from deputies import permissions as access
+from deputies.data.territory import official_position
 
 MEASURES = quotas.MEASURES
 
@@ -257,13 +258,13 @@ def regions_for_filter(user) -> QuerySet:
 
     regions = Region.objects.streets_and_towns()
     if access.is_district_wide(user):
-        return regions.order_by("kind", "name")
+        return regions
     if user.role == Role.LIAISON_STAFF:
-        return access.regions_in_jurisdiction(user).streets_and_towns().order_by("kind", "name")
+        return access.regions_in_jurisdiction(user).streets_and_towns()
     linked = access.deputies_in_jurisdiction(user)
     return regions.filter(
         Q(pk__in=linked.values("constituency__region_id")) | Q(pk__in=linked.values("group__region_id"))
-    ).order_by("kind", "name")
+    )
 
 
 def groups_for_filter(user, year: int) -> QuerySet:
@@ -404,8 +405,11 @@ def subtotals_of(rows: list[ReportRow]) -> tuple[Subtotal, dict[str, list[Subtot
                 bucket = groups[grouping][key] = Subtotal(key=key, label=label)
             bucket.add(len(figures), sums)
     ordered = {key: sorted(values.values(), key=lambda s: str(s.label)) for key, values in groups.items()}
-    # Levels read district first, then town.
+    # Levels read district first, then town; streets and towns in the official order.
     ordered["level"] = sorted(groups["level"].values(), key=lambda s: s.key)
+    ordered["region"] = sorted(
+        groups["region"].values(), key=lambda s: (official_position(str(s.label)), str(s.label))
+    )
     return total, ordered
 
 

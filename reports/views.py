@@ -274,7 +274,7 @@ def public_statistics(request):
     stats = public.public_stats(year)
     this_year = timezone.localdate().year
     chart = {
-        "months": [str(_("%(m)d月") % {"m": m}) for m in range(1, 13)],
+        "months": [handling.month_label(m) for m in range(1, 13)],
         "activities_by_month": stats.activities_by_month,
         "regions": [name for name, _n, _p in stats.activities_by_region],
         "activities_by_region": [n for _name, n, _p in stats.activities_by_region],

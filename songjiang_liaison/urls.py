@@ -15,6 +15,8 @@ admin.site.site_title = _("松江区人大代表联系人民群众平台")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico where a page names no icon (downloads, the API's JSON).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("deputies/", include("deputies.urls")),

@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,12 +15,23 @@ def healthz(request):
     return JsonResponse(body, status=status)
 
 
+@require_GET
+def favicon(request):
+    """/favicon.ico, asked for by browsers where a page names no icon: the portal's icon."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def home(request):
-    """The public front page; above it, for a signed-in user, the dashboard of their role."""
+    """The public front page, or for a signed-in user with a role the dashboard of that role instead;
+    both with the task cards of the menu, 反映意见 first, each with its line of description."""
     from reports.dashboards import dashboard_for
 
+    from .navigation import home_cards, menu_items
+
     dashboard = dashboard_for(request.user)
-    context = {"dashboard": dashboard}
+    context = {"dashboard": dashboard, "cards": home_cards(menu_items(request, request.user))}
     if dashboard is not None:
         context["dashboard_template"] = f"reports/_dashboard_{dashboard.kind}.html"
     return render(request, "home.html", context)

@@ -72,6 +72,10 @@ def segments(text: str) -> int:
 
 
 class BaseSmsBackend:
+    # Whether a message handed to this backend reaches a phone, and whether it needs a template id.
+    delivers = True
+    uses_templates = False
+
     def send(self, message: SmsMessage) -> None:
         """Send one message or raise `SmsError` / `SmsRejected`."""
         raise NotImplementedError
@@ -79,6 +83,8 @@ class BaseSmsBackend:
 
 class LoggingSmsBackend(BaseSmsBackend):
     """Writes the message to the log instead of sending it (the default)."""
+
+    delivers = False
 
     def send(self, message: SmsMessage) -> None:
         # Only the last four digits: logs are read by more people than the recipients are.
@@ -112,6 +118,15 @@ class FileSmsBackend(BaseSmsBackend):
 
 def get_backend() -> BaseSmsBackend:
     return import_string(settings.SMS_BACKEND)()
+
+
+def will_deliver(template: str = "notice") -> bool:
+    """Whether a text of this kind would reach a phone: the backend sends (not the log) and, for the
+    cloud gateways, the template has an id. Used to tell a citizen whether to expect a message."""
+    backend = import_string(settings.SMS_BACKEND)
+    if not backend.delivers:
+        return False
+    return not backend.uses_templates or bool(settings.SMS_TEMPLATES.get(template, ""))
 
 
 def template_of(message: SmsMessage) -> tuple[str, dict]:

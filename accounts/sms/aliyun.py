@@ -45,6 +45,8 @@ def sign(secret: str, method: str, params: dict[str, str]) -> str:
 
 
 class AliyunSmsBackend(BaseSmsBackend):
+    uses_templates = True
+
     def __init__(self):
         self.key_id = settings.SMS_ACCESS_KEY_ID
         self.secret = settings.SMS_ACCESS_KEY_SECRET

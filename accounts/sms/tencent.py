@@ -64,6 +64,8 @@ def _is_transient(code: str) -> bool:
 
 
 class TencentSmsBackend(BaseSmsBackend):
+    uses_templates = True
+
     def __init__(self):
         self.secret_id = settings.SMS_ACCESS_KEY_ID
         self.secret_key = settings.SMS_ACCESS_KEY_SECRET

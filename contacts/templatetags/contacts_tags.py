@@ -110,3 +110,22 @@ def voter_questions(context, deputy):
         "form": VoterQuestionForm(deputy=deputy, reports=_public_reports(deputy)) if serving else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+# The badge colour of each status (contacts.quotas.status_of).
+STATUS_BADGES = {
+    "exempt": "text-bg-secondary",
+    "compliant": "text-bg-success",
+    "not_met": "text-bg-warning",
+    "behind": "text-bg-danger",
+    "on_pace": "text-bg-info",
+}
+
+
+@register.inclusion_tag("contacts/_status_badge.html")
+def status_badge(progress):
+    """A deputy's status for the year, the same label and colour on every page (one line)."""
+    from contacts.quotas import status_labels, status_of
+
+    status = status_of(progress)
+    return {"status": status, "label": status_labels()[status], "css": STATUS_BADGES[status]}

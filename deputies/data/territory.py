@@ -120,3 +120,16 @@ WORK_UNITS = [
     ("上海松江某律师事务所", "律师", "法治"),
     ("{area}某农业专业合作社", "理事长", "农业农村"),
 ]
+
+
+def official_codes() -> list[str]:
+    """The codes of the streets, then the towns, in the official order (the order of the lists
+    above, as the district lists them)."""
+    return [row[1] for row in STREETS] + [row[1] for row in TOWNS]
+
+
+def official_position(name: str) -> int:
+    """A street's or town's place in the official order by its name (after all of them if unknown);
+    for sorting rows that carry only the name, without a query."""
+    names = [row[0] for row in STREETS] + [row[0] for row in TOWNS]
+    return names.index(name) if name in names else len(names)

@@ -14,6 +14,18 @@
     return { beginAtZero: true, ticks: { precision: 0 } };
   }
 
+  // Every category label shows (Chart.js would skip some when crowded): on a horizontal chart the box
+  // grows with the number of bars; on a vertical one long labels turn instead of being dropped.
+  function labelScale() {
+    return { ticks: { autoSkip: false, maxRotation: 90, minRotation: 0 } };
+  }
+
+  function fitHeight(canvas, count) {
+    var box = canvas.parentNode;
+    var needed = Math.max(260, count * 24 + 60);
+    if (box && box.clientHeight < needed) { box.style.height = needed + "px"; }
+  }
+
   function compliance(data) {
     var regions = data.regions;
     new Chart(document.getElementById("chart-regions"), {
@@ -27,7 +39,10 @@
       },
       options: {
         maintainAspectRatio: false, responsive: true,
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
+        scales: {
+          x: { stacked: true, ticks: labelScale().ticks },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
+        }
       }
     });
     var colours = { zero: "#9e9e9e", under_half: "#e57373", over_half: "#ffb74d", met: "#2e7d32" };
@@ -41,7 +56,7 @@
       },
       options: {
         indexAxis: "y", maintainAspectRatio: false, responsive: true,
-        scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } }
+        scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true, ticks: labelScale().ticks } }
       }
     });
   }
@@ -49,7 +64,8 @@
   function bars(canvasId, labels, label, values, colour, horizontal) {
     var canvas = document.getElementById(canvasId);
     if (!canvas) { return; }
-    var scales = horizontal ? { x: countScale() } : { y: countScale() };
+    var scales = horizontal ? { x: countScale(), y: labelScale() } : { y: countScale(), x: labelScale() };
+    if (horizontal) { fitHeight(canvas, labels.length); }
     new Chart(canvas, {
       type: "bar",
       data: { labels: labels, datasets: [{ label: label, data: values, backgroundColor: colour }] },

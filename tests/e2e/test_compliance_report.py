@@ -27,6 +27,12 @@ def test_an_administrator_filters_the_report_to_a_town_and_downloads_the_xlsx(
     assert page.get_by_role("heading", name="2026年度代表履职情况报表").is_visible()
     assert page.locator("#report-table tbody tr").count() == len(expected_rows(2026))
     page.wait_for_function("document.querySelector('#chart-regions') && Chart.getChart('chart-regions')")
+    # The table fits 1,280 px: no sideways scrolling, the status badges on one line.
+    fits = "() => { const box = document.querySelector('#report-table').parentElement;"
+    fits += " return box.scrollWidth <= box.clientWidth; }"
+    assert page.evaluate(fits)
+    badge = page.locator("#report-table .status-badge").first
+    assert badge.evaluate("b => b.getClientRects().length") == 1
 
     page.select_option("#f-region", label="泗泾镇")
     page.get_by_role("button", name="筛选").click()
@@ -43,7 +49,7 @@ def test_an_administrator_filters_the_report_to_a_town_and_downloads_the_xlsx(
     workbook = load_workbook(target)
     names = set()
     for title in ("区级代表", "镇级代表"):
-        rows = list(workbook[title].iter_rows(min_row=2, values_only=True))
+        rows = list(workbook[title].iter_rows(min_row=3, values_only=True))  # 1: title, 2: headers
         assert {row[2] for row in rows} == {"泗泾镇"}
         names |= {row[0] for row in rows}
     assert names == in_sijing

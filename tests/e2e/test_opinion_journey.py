@@ -51,6 +51,9 @@ def test_a_citizen_is_heard_and_rates_the_reply(
     handling_unit_staff,
 ):
     citizen = phone_page
+    # A street-level matter goes to the street's own handling units (the assign form offers no others).
+    handling_unit.region = yueyang_community.parent
+    handling_unit.save()
 
     # 1. The citizen scans Alice's QR code and fills in the form on a phone.
     citizen.goto(f"{citizen.base_url}/opinions/new/?deputy={deputy.pk}")
@@ -144,6 +147,7 @@ def test_choosing_a_street_lists_its_committees(phone_page, yueyang_community, y
     page.goto(f"{page.base_url}/opinions/new/")
     committee = page.get_by_label("所在居委会或村委会（选填）")
 
+    # (expect() polls without eval: the strict CSP refuses page.wait_for_function's string predicates.)
     page.get_by_label("所在街道或镇").select_option(label="永丰街道")
     # Locator assertions poll from Playwright's side: a string wait_for_function is an eval, which the
     # Content-Security-Policy refuses.

@@ -69,10 +69,9 @@ def test_the_response_time_page_and_its_csv(request, device, yueyang, yueyang_co
     assert next(row for row in rows[3:] if row[0] == "岳阳街道")[2] == "1"
 
 
-def test_the_map_picks_the_place_on_the_opinion_form_on_a_phone(
-    phone_page, yueyang, yongfeng, yueyang_community
-):
-    page = phone_page
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_the_map_picks_the_place_on_the_opinion_form(request, device, yueyang, yongfeng, yueyang_community):
+    page = request.getfixturevalue(device)
     page.goto(f"{page.base_url}/opinions/new/")
     page.locator(f".map-cell[data-region='{yueyang.pk}']").click()
 

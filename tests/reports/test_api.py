@@ -56,10 +56,12 @@ def test_the_api_answers_csv_and_xlsx_files(world, api, admin_user):
     as_xlsx = client.get(URL, {"year": 2026, "format": "xlsx"})
 
     lines = list(csv.reader(io.StringIO(b"".join(as_csv.streaming_content).decode("utf-8-sig"))))
-    assert lines[0][0] == "代表"
-    assert len(lines) - 1 == len(expected_rows(2026))
+    assert lines[0][0].startswith("2026年度代表履职情况报表")  # the title row, then the headers
+    assert lines[1][0] == "代表"
+    assert len(lines) - 2 == len(expected_rows(2026))
     workbook = load_workbook(io.BytesIO(as_xlsx.content))
-    assert workbook["区级代表"]["A1"].value == "代表"
+    assert workbook["区级代表"]["A1"].value.startswith("2026年度代表履职情况报表")
+    assert workbook["区级代表"]["A2"].value == "代表"
 
 
 def test_an_unknown_format_is_a_400(world, api, admin_user):

@@ -27,16 +27,21 @@ def test_the_xlsx_opens_with_a_formatted_frozen_filtered_header_and_a_sheet_per_
 
     assert workbook.sheetnames == ["区级代表", "镇级代表", "汇总"]
     district = workbook["区级代表"]
-    header = [cell.value for cell in district[1]]
+    for sheet in workbook.worksheets:  # every sheet opens with the title: year and date of the figures
+        assert (
+            sheet["A1"].value
+            == f"2026年度代表履职情况报表（数据截至{exports.figures_date(report).isoformat()}）"
+        )
+    header = [cell.value for cell in district[2]]
     assert header == exports.headers()
     assert header[0] == "代表" and header[-1] == "尚缺"
-    assert district["A1"].font.bold
-    assert district.freeze_panes == "A2"
-    assert district.auto_filter.ref.startswith("A1:")
-    assert district.column_dimensions["Q"].width >= 40
-    levels = {row[1] for row in district.iter_rows(min_row=2, values_only=True)}
+    assert district["A2"].font.bold
+    assert district.freeze_panes == "A3"
+    assert district.auto_filter.ref.startswith("A2:")
+    assert district.column_dimensions["R"].width >= 40
+    levels = {row[1] for row in district.iter_rows(min_row=3, values_only=True)}
     assert levels == {"区级"}
-    town_names = {row[0] for row in workbook["镇级代表"].iter_rows(min_row=2, values_only=True)}
+    town_names = {row[0] for row in workbook["镇级代表"].iter_rows(min_row=3, values_only=True)}
     assert town_names == {v["name"] for v in expected_rows(2026).values() if v["level"] == "town"}
     summary = list(workbook["汇总"].iter_rows(values_only=True))
     assert summary[-1][0] == "合计" and summary[-1][2] == len(report.rows)
@@ -46,8 +51,9 @@ def test_the_csv_parses_back_with_chinese_headers_and_the_reports_numbers(world,
     report = compliance_report(user=admin_user, year=2025)
 
     text = exports.csv_bytes(report).decode("utf-8")
-    assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert text.startswith("\ufeff2025年度代表履职情况报表（数据截至")
+    title, table = text.lstrip("\ufeff").split("\r\n", 1)
+    rows = list(csv.DictReader(io.StringIO(table)))
 
     expected = {v["name"]: v for v in expected_rows(2025).values()}
     assert {row["代表"] for row in rows} == set(expected)
@@ -93,7 +99,7 @@ def test_a_background_export_builds_the_file_with_progress_and_a_download_link(
     assert "下载文件" in status and "hx-trigger" not in status
     download = client.get(f"/reports/exports/{export.pk}/download/")
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert {row[2] for row in workbook["区级代表"].iter_rows(min_row=2, values_only=True)} == {"泗泾镇"}
+    assert {row[2] for row in workbook["区级代表"].iter_rows(min_row=3, values_only=True)} == {"泗泾镇"}
 
 
 def test_a_running_export_page_polls_with_htmx_and_shows_progress(world, login, admin_user):
@@ -147,7 +153,8 @@ def test_the_command_writes_each_format(world, tmp_path):
         )
         assert target.stat().st_size > 0
     rows = list(csv.reader(io.StringIO((tmp_path / "report.csv").read_text("utf-8-sig"))))
-    assert rows[0][0] == "代表" and len(rows) - 1 == len(expected_rows(2026))
+    assert rows[0][0].startswith("2026年度代表履职情况报表")
+    assert rows[1][0] == "代表" and len(rows) - 2 == len(expected_rows(2026))
     assert load_workbook(tmp_path / "report.xlsx").sheetnames[0] == "区级代表"
     assert json.loads((tmp_path / "report.json").read_text("utf-8"))["year"] == 2026
 
@@ -155,7 +162,8 @@ def test_the_command_writes_each_format(world, tmp_path):
 def test_the_command_prints_csv_to_standard_output_and_needs_a_file_for_xlsx(world):
     out = io.StringIO()
     call_command("compliance_report", "--year", "2025", "--format", "csv", stdout=out)
-    assert out.getvalue().startswith("\ufeff代表,")
+    assert out.getvalue().startswith("\ufeff2025年度代表履职情况报表")
+    assert out.getvalue().splitlines()[1].startswith("代表,")
     with pytest.raises(CommandError):
         call_command("compliance_report", "--year", "2025", "--format", "xlsx")
 
@@ -185,10 +193,33 @@ def test_a_name_typed_as_a_formula_stays_text_in_the_xlsx_and_the_csv(world, adm
     report = compliance_report(user=admin_user, year=2026)
 
     workbook = load_workbook(io.BytesIO(exports.xlsx_bytes(report)))
-    cells = [row[0] for sheet in workbook.worksheets[:-1] for row in sheet.iter_rows(min_row=2)]
+    cells = [row[0] for sheet in workbook.worksheets[:-1] for row in sheet.iter_rows(min_row=3)]
     typed = [cell for cell in cells if cell.value == formula]
     assert typed and all(cell.data_type == "s" for cell in typed)  # text, not a formula
 
     rows = list(csv.reader(io.StringIO(exports.csv_bytes(report).decode("utf-8").lstrip("\ufeff"))))
     assert "'" + formula in {row[0] for row in rows}
     assert formula not in {row[0] for row in rows}
+
+
+def test_every_column_has_its_own_name_and_the_report_date_is_a_date(world, admin_user):
+    import datetime
+
+    names = exports.headers()
+    assert len(names) == len(set(names))
+    assert {"进选区联系应达（次）", "集中联系应达（次）", "联系群众应达（人次）"} <= set(names)
+    report = compliance_report(user=admin_user, year=2026)
+    workbook = load_workbook(io.BytesIO(exports.xlsx_bytes(report)))
+    column = names.index("本届向选民报告履职日期")
+    cells = [
+        row[column]
+        for sheet in workbook.worksheets[:-1]
+        for row in sheet.iter_rows(min_row=3)
+        if row[column].value
+    ]
+    assert cells, "the test data has deputies who reported to their voters"
+    assert all(isinstance(cell.value, datetime.datetime | datetime.date) for cell in cells)
+    assert all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in cells)
+    text = exports.csv_bytes(report).decode("utf-8").lstrip("\ufeff").split("\r\n", 1)[1]
+    dates = {row["本届向选民报告履职日期"] for row in csv.DictReader(io.StringIO(text))} - {""}
+    assert dates and all(datetime.date.fromisoformat(value) for value in dates)

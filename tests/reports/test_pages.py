@@ -59,8 +59,9 @@ def test_town_staff_exports_contain_only_their_towns_deputies(world, login, town
 
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     expected = {v["name"] for v in expected_rows(2026).values() if v["region"] == sijing.pk}
-    assert {line[0] for line in lines[1:]} == expected
-    assert lines[1:] and {line[2] for line in lines[1:]} == {"泗泾镇"}
+    assert lines[0][0].startswith("2026年度代表履职情况报表")  # the title row, then the headers
+    assert {line[0] for line in lines[2:]} == expected
+    assert lines[2:] and {line[2] for line in lines[2:]} == {"泗泾镇"}
 
 
 @pytest.mark.parametrize("user_fixture", ["deputy_user", "handling_unit_staff"])
@@ -88,7 +89,8 @@ def test_the_csv_download_is_streamed_with_a_bom_and_chinese_headers(world, logi
     assert 'filename="compliance-2026.csv"' in response["Content-Disposition"]
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
-    header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    title, header = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[:2]
+    assert title[0].startswith("2026年度代表履职情况报表（数据截至")
     assert header[:4] == ["代表", "层级", "街道、镇", "代表小组"]
     assert "进选区联系（次）" in header and "尚缺" in header
 
