@@ -8,3 +8,6 @@ class OpsConfig(AppConfig):
 
     def ready(self):
         from ops import signals  # noqa: F401 - connects the failed-task report
+        from songjiang_liaison import pagecache
+
+        pagecache.install()  # writes to the tables public pages show bump the page cache's version

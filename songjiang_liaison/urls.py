@@ -15,7 +15,7 @@ admin.site.site_title = _("松江区人大代表联系人民群众平台")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("deputies/", include("deputies.urls")),
     path("activities/", include("contacts.urls")),

@@ -1,6 +1,8 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from ops import health
@@ -13,6 +15,12 @@ def healthz(request):
     is unreachable, 200 "degraded" naming the part when anything else is down."""
     body, status = health.report()
     return JsonResponse(body, status=status)
+
+
+# The language switch in every page's header posts without a CSRF token, so that a public page carries
+# no per-visitor token and can be cached whole (songjiang_liaison/pagecache.py). Another site making a
+# visitor's browser switch language is harmless; `next` is still checked against the allowed hosts.
+set_language = csrf_exempt(i18n.set_language)
 
 
 def home(request):

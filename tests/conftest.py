@@ -26,6 +26,15 @@ def default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Pages cached by an earlier test (whose rows were rolled back, which bumps nothing) are never
+    served to this one (songjiang_liaison/pagecache.py)."""
+    from songjiang_liaison import pagecache
+
+    pagecache.bump()
+
+
 @pytest.fixture
 def district(db):
     return f.RegionFactory(name="松江区", kind=RegionKind.DISTRICT, code="songjiang")
