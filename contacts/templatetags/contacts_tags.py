@@ -72,8 +72,10 @@ def public_performance_summary(deputy):
 
 @register.inclusion_tag("contacts/_upcoming.html")
 def upcoming_activities(deputy):
-    """The deputy's announced activities on their public profile, with their iCalendar feed (two
-    queries: the activities and their participants)."""
+    """The deputy's announced activities on their public profile, with their iCalendar feed (one
+    query)."""
     from contacts import calendar
 
-    return {"deputy": deputy, "activities": list(calendar.upcoming(deputy=deputy)[:5])}
+    # The list shows date, time, title and kind: not the participants (one query).
+    upcoming = calendar.upcoming(deputy=deputy).prefetch_related(None)
+    return {"deputy": deputy, "activities": list(upcoming[:5])}
