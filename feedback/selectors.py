@@ -35,6 +35,11 @@ def opinions_visible_to(user) -> QuerySet[Opinion]:
     return opinions.filter(condition)
 
 
+def late_at(now: datetime.datetime) -> Q:
+    """Overdue at ``now``: past the stored due date and still open (the queue's overdue filter)."""
+    return Q(due_at__lt=now) & ~Q(state__in=FINAL_STATES)
+
+
 def filter_opinions(
     opinions: QuerySet[Opinion],
     *,
@@ -59,7 +64,7 @@ def filter_opinions(
         opinions = opinions.filter(channel=channel)
     if overdue is not None:
         now = now or timezone.now()
-        late = Q(due_at__lt=now) & ~Q(state__in=FINAL_STATES)
+        late = late_at(now)
         opinions = opinions.filter(late) if overdue else opinions.exclude(late)
     if q:
         q = q.strip()

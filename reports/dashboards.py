@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts import scoping
@@ -22,6 +23,7 @@ from contacts import quotas
 from deputies.models import Deputy
 from feedback import deadlines
 from feedback import selectors as opinion_selectors
+from feedback.models import FINAL_STATES
 
 from . import handling
 from .selectors import deputies_for_report
@@ -87,16 +89,18 @@ def _long_overdue_days() -> int:
 
 
 def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
-    """Three COUNT queries over the user's queue (`feedback.selectors.queue_for`). Long overdue is
-    the queue's own overdue filter taken as of ``now − OPINION_LONG_OVERDUE_DAYS``, i.e. exactly
-    `feedback.deadlines.status_for`'s "long_overdue"."""
+    """ONE query over the user's queue (`feedback.selectors.queue_for`): open, overdue and long
+    overdue counted together. Long overdue is the queue's own overdue filter taken as of
+    ``now − OPINION_LONG_OVERDUE_DAYS``, i.e. exactly `feedback.deadlines.status_for`'s
+    "long_overdue"."""
     now = now or timezone.now()
     long_ago = now - datetime.timedelta(days=_long_overdue_days())
-    return QueueCounts(
-        open=opinion_selectors.queue_for(user).open().count(),
-        overdue=opinion_selectors.queue_for(user, overdue=True, now=now).count(),
-        long_overdue=opinion_selectors.queue_for(user, overdue=True, now=long_ago).count(),
+    counts = opinion_selectors.queue_for(user).aggregate(
+        open=Count("pk", filter=~Q(state__in=FINAL_STATES)),
+        overdue=Count("pk", filter=opinion_selectors.late_at(now)),
+        long_overdue=Count("pk", filter=opinion_selectors.late_at(long_ago)),
     )
+    return QueueCounts(**counts)
 
 
 def overdue_items(
