@@ -46,5 +46,7 @@ def navigation(request):
         items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
     unread = 0
     if request.user.is_authenticated:
-        unread = request.user.notifications.unread().count()
+        from songjiang_liaison.pagecache import unread_notifications
+
+        unread = unread_notifications(request.user)  # memoised until a notification is written
     return {"nav_items": items, "user_role": role, "unread_notifications": unread}

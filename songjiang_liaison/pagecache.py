@@ -27,6 +27,9 @@ requests only.
 
 Settings: `PAGE_CACHE` (environment, default true; false turns the page cache off, for measuring the
 uncached path), `PAGE_CACHE_SECONDS` (default 300), `PAGE_CACHE_MAX_AGE` (default 60).
+
+The same counters memoise the unread-notification count of every signed-in page's header
+(`unread_notifications`): a second counter, bumped by writes to the notifications table.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 PAGE_PREFIX = "pagecache:page:"
+# A second counter, for the unread-notification count in every signed-in page's header.
+NOTIFICATIONS_KEY = "pagecache:notifications"
+NOTIFICATIONS_TABLE = "accounts_notification"
 
 # URL names whose anonymous GET responses are cached. Each must answer the same to every anonymous
 # visitor for the same address, language and day.
@@ -109,21 +115,27 @@ def _cache_down() -> bool:
     return bool(getattr(cache, "is_down", False))
 
 
-def bump() -> None:
-    """Make every stored page out of date (called on each write to a tracked table)."""
+def bump(key: str = VERSION_KEY) -> None:
+    """Make every stored page out of date (called on each write to a tracked table); with
+    NOTIFICATIONS_KEY, every memoised unread count."""
     _local.read_since_bump = False
     try:
         try:
-            cache.incr(VERSION_KEY)
+            cache.incr(key)
         except ValueError:  # no counter yet (or it was evicted)
-            if not cache.add(VERSION_KEY, _fresh_version(), timeout=None):
-                cache.incr(VERSION_KEY)
+            if not cache.add(key, _fresh_version(), timeout=None):
+                cache.incr(key)
     except Exception:  # the cache must never fail a write
         logger.warning("Page cache: the data version could not be bumped.", exc_info=True)
         _state["missed_bump"] = True
         return
     if _cache_down():
         _state["missed_bump"] = True
+
+
+def bump_all() -> None:
+    bump(NOTIFICATIONS_KEY)
+    bump(VERSION_KEY)
 
 
 def tracked_tables() -> frozenset[str]:
@@ -139,40 +151,62 @@ def tracked_tables() -> frozenset[str]:
     return _state["tables"]
 
 
-def _is_tracked_write(sql) -> bool:
+def _written_counter(sql) -> str | None:
+    """The counter a statement makes out of date: VERSION_KEY, NOTIFICATIONS_KEY, or None for a read
+    or a write to a table nothing cached shows; "all" when it cannot tell."""
     if not isinstance(sql, str):
-        return True  # a composed statement: assume it writes
+        return "all"  # a composed statement: assume it writes
     head = sql.lstrip()[:1].upper()
     if head not in ("I", "U", "D", "T", "W"):
-        return False
+        return None
     match = _WRITE.match(sql)
     if match is None:
-        return False
+        return None
     if match.group(1):
-        return match.group(1).lower() in tracked_tables()
-    if match.group(2).upper() == "TRUNCATE":
-        return True
-    return bool(_WRITE_IN_CTE.search(sql, match.end()))  # WITH … INSERT/UPDATE/DELETE
+        table = match.group(1).lower()
+        if table in tracked_tables():
+            return VERSION_KEY
+        return NOTIFICATIONS_KEY if table == NOTIFICATIONS_TABLE else None
+    if match.group(2).upper() == "TRUNCATE" or _WRITE_IN_CTE.search(sql, match.end()):
+        return "all"  # TRUNCATE (tests' flush), or WITH … INSERT/UPDATE/DELETE
+    return None
 
 
-def _bump_after_commit() -> None:
-    bump()
+def _is_tracked_write(sql) -> bool:
+    return _written_counter(sql) in (VERSION_KEY, "all")
 
 
-def _written(connection) -> None:
+def _bump_pages_after_commit() -> None:
+    bump(VERSION_KEY)
+
+
+def _bump_notifications_after_commit() -> None:
+    bump(NOTIFICATIONS_KEY)
+
+
+_AFTER_COMMIT = {VERSION_KEY: _bump_pages_after_commit, NOTIFICATIONS_KEY: _bump_notifications_after_commit}
+
+
+def _written(connection, counter: str) -> None:
+    keys = (VERSION_KEY, NOTIFICATIONS_KEY) if counter == "all" else (counter,)
     if not connection.in_atomic_block:
-        bump()
+        for key in keys:
+            bump(key)
         return
-    if getattr(_local, "read_since_bump", False):
-        bump()  # this thread's next request shares the connection and sees the uncommitted rows
-    if not any(func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit):
-        transaction.on_commit(_bump_after_commit, using=connection.alias)
+    read = getattr(_local, "read_since_bump", False)
+    for key in keys:
+        if read:
+            bump(key)  # this thread's next request shares the connection and sees the uncommitted rows
+        after_commit = _AFTER_COMMIT[key]
+        if not any(func is after_commit for _sids, func, _robust in connection.run_on_commit):
+            transaction.on_commit(after_commit, using=connection.alias)
 
 
 def _track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _is_tracked_write(sql):
-        _written(context["connection"])
+    counter = _written_counter(sql)
+    if counter is not None:
+        _written(context["connection"], counter)
     return result
 
 
@@ -188,6 +222,43 @@ def install() -> None:
 
     for connection in connections.all(initialized_only=True):
         _install_on(None, connection)
+
+
+def _catch_up() -> None:
+    if _state["missed_bump"]:
+        _state["missed_bump"] = False
+        bump_all()
+
+
+def _versioned(counter: str, key: str, compute):
+    """`compute()`, kept in the cache until the counter moves (bypassed while Redis is down)."""
+    if _cache_down():
+        return compute()
+    _catch_up()
+    _local.read_since_bump = True
+    found = cache.get_many([counter, key])
+    version, stored = found.get(counter), found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        return stored[1]
+    if version is None:
+        cache.add(counter, _fresh_version(), timeout=None)
+        version = cache.get(counter)
+    value = compute()
+    if version is not None and not _cache_down():
+        cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+def memo(name: str, compute):
+    """Reference data that public pages show (the streets and towns of the map, say), computed once
+    per data version: never stale, and no query while nothing changed."""
+    return _versioned(VERSION_KEY, f"pagecache:memo:{name}", compute)
+
+
+def unread_notifications(user) -> int:
+    """The user's unread notifications, counted once per change of the notifications table (the
+    count is in every signed-in page's header: a query saved on each of them)."""
+    return _versioned(NOTIFICATIONS_KEY, f"pagecache:unread:{user.pk}", user.notifications.unread().count)
 
 
 # --- the middleware ----------------------------------------------------------------------------------
@@ -266,9 +337,7 @@ class PageCacheMiddleware:
         key = page_key(request, view_name) if _anonymous_get(request) else None
         if key is None or _cache_down():
             return self._private(self.get_response(request))
-        if _state["missed_bump"]:
-            _state["missed_bump"] = False
-            bump()
+        _catch_up()
         _local.read_since_bump = True
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY)

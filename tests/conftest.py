@@ -27,12 +27,14 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Pages cached by an earlier test (whose rows were rolled back, which bumps nothing) are never
-    served to this one (songjiang_liaison/pagecache.py)."""
+def fresh_page_cache(settings):
+    """The public page cache (songjiang_liaison/pagecache.py) is off unless a test turns it on
+    (`settings.PAGE_CACHE = True`): query counts measure the page as it is built. Pages cached by an
+    earlier test (whose rows were rolled back, which bumps nothing) are never served to the next."""
     from songjiang_liaison import pagecache
 
-    pagecache.bump()
+    settings.PAGE_CACHE = False
+    pagecache.bump_all()
 
 
 @pytest.fixture

@@ -20,6 +20,11 @@ from tests.feedback.factories import OpinionFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE = True
+
+
 def get(client, url, **headers):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
@@ -225,3 +230,21 @@ def test_inside_a_transaction_the_version_moves_when_it_commits(deputy):
 )
 def test_which_statements_bump_the_version(sql, tracked):
     assert pagecache._is_tracked_write(sql) is tracked
+
+
+def test_the_unread_count_is_memoised_until_a_notification_is_written(deputy_user):
+    from django.test import RequestFactory
+
+    from accounts.context_processors import navigation
+
+    request = RequestFactory().get("/")
+    request.user = deputy_user
+    Notification.objects.create(recipient=deputy_user, kind="reminder", title="提醒")
+    assert navigation(request)["unread_notifications"] == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert navigation(request)["unread_notifications"] == 1
+    assert not [q for q in queries.captured_queries if "accounts_notification" in q["sql"]]
+    Notification.objects.create(recipient=deputy_user, kind="reminder", title="又一条")
+    assert navigation(request)["unread_notifications"] == 2
+    Notification.objects.filter(recipient=deputy_user).update(read_at=datetime.datetime.now(datetime.UTC))
+    assert navigation(request)["unread_notifications"] == 0
