@@ -6,9 +6,9 @@
 Runs on an existing database with the demo data (`manage.py seed_demo`), with the page cache off
 (PAGE_CACHE=false: the page as it is built) and DEBUG off. For each page (default: the deputy
 profile, the directory, the home page, the public statistics and `GET /api/v1/deputies/`) it prints
-the mean time per request, the number of SQL statements and the share of the time spent waiting for
-the database, then the functions with the most cumulative time under cProfile (stdlib, no
-dependency). Record what you fix in docs/benchmarks.md.
+the mean time per request (wall clock and this process's CPU), the number of SQL statements and
+the share of the time spent waiting for the database, then the functions with the most cumulative
+time under cProfile (stdlib, no dependency). Record what you fix in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -56,17 +56,23 @@ class SqlTimer:
             self.count += 1
 
 
-def measure(client: Client, path: str, requests: int) -> tuple[float, float, float]:
-    """(ms per request, statements per request, % of the time in SQL)."""
+def measure(client: Client, path: str, requests: int) -> tuple[float, float, float, float]:
+    """(ms per request, CPU ms of this process per request, statements per request, % of the time
+    in SQL). On a shared machine the CPU time moves less than the wall-clock time."""
     client.get(path)  # warm up: templates compiled, connections open
     timer = SqlTimer()
     with connection.execute_wrapper(timer):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(requests):
             response = client.get(path)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert response.status_code == 200, (path, response.status_code)
-    return elapsed / requests * 1000, timer.count / requests, timer.seconds / elapsed * 100
+    return (
+        elapsed / requests * 1000,
+        cpu / requests * 1000,
+        timer.count / requests,
+        timer.seconds / elapsed * 100,
+    )
 
 
 def profile(client: Client, path: str, requests: int, top: int) -> str:
@@ -103,10 +109,10 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     if args.user:
         client.force_login(User.objects.get(username=args.user))
-    print(f"{'page':<32} {'ms/request':>10} {'queries':>8} {'% in SQL':>9}")
+    print(f"{'page':<32} {'ms/request':>10} {'CPU ms':>7} {'queries':>8} {'% in SQL':>9}")
     for path in paths:
-        ms, queries, sql_share = measure(client, path, args.requests)
-        print(f"{path:<32} {ms:>10.1f} {queries:>8.1f} {sql_share:>8.0f}%")
+        ms, cpu_ms, queries, sql_share = measure(client, path, args.requests)
+        print(f"{path:<32} {ms:>10.1f} {cpu_ms:>7.1f} {queries:>8.1f} {sql_share:>8.0f}%")
     if not args.no_profile:
         for path in paths:
             print(f"\n===== {path} (cProfile, {args.requests} requests, cumulative)")
