@@ -24,6 +24,9 @@ requests only.
 - **Redis down**: `ops.cache.FailSafeRedisCache` falls back to each process's memory, where one
   process's bump cannot reach the others: the page cache is then bypassed, and a bump missed during the
   outage is made again once Redis answers. Stored pages expire after `PAGE_CACHE_SECONDS` in any case.
+- **No Redis** (the local-memory cache): used only under DEBUG (the single-process development
+  server) and in the tests; a production run without REDIS_URL may have several workers, each with
+  its own memory, so nothing is cached there.
 
 Settings: `PAGE_CACHE` (environment, default true; false turns the page cache off, for measuring the
 uncached path), `PAGE_CACHE_SECONDS` (default 300), `PAGE_CACHE_MAX_AGE` (default 60).
@@ -42,7 +45,8 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.backends.signals import connection_created
@@ -113,6 +117,17 @@ def _fresh_version() -> int:
 
 def _cache_down() -> bool:
     return bool(getattr(cache, "is_down", False))
+
+
+def _unshared() -> bool:
+    """Whether the cache cannot be used for pages and memos: Redis is down (each process falls back
+    to its own memory), or the cache is this process's memory (no REDIS_URL) outside DEBUG and the
+    tests, where several gunicorn workers would each keep their own version and miss the others'
+    changes. Without Redis, only the single-process development server caches."""
+    if _cache_down():
+        return True
+    local = isinstance(caches["default"], LocMemCache)
+    return local and not (settings.DEBUG or getattr(settings, "TESTING", False))
 
 
 def bump(key: str = VERSION_KEY) -> None:
@@ -231,8 +246,8 @@ def _catch_up() -> None:
 
 
 def _versioned(counter: str, key: str, compute):
-    """`compute()`, kept in the cache until the counter moves (bypassed while Redis is down)."""
-    if _cache_down():
+    """`compute()`, kept in the cache until the counter moves (bypassed when the cache is unshared)."""
+    if _unshared():
         return compute()
     _catch_up()
     _local.read_since_bump = True
@@ -335,7 +350,7 @@ class PageCacheMiddleware:
         if view_name not in CACHED_VIEWS:
             return self.get_response(request)
         key = page_key(request, view_name) if _anonymous_get(request) else None
-        if key is None or _cache_down():
+        if key is None or _unshared():
             return self._private(self.get_response(request))
         _catch_up()
         _local.read_since_bump = True

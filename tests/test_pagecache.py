@@ -248,3 +248,12 @@ def test_the_unread_count_is_memoised_until_a_notification_is_written(deputy_use
     assert navigation(request)["unread_notifications"] == 2
     Notification.objects.filter(recipient=deputy_user).update(read_at=datetime.datetime.now(datetime.UTC))
     assert navigation(request)["unread_notifications"] == 0
+
+
+def test_without_redis_outside_debug_nothing_is_cached(citizen, settings, profile_url):
+    """Several gunicorn workers with their own memory would each miss the others' changes."""
+    settings.TESTING = False
+    settings.DEBUG = False
+    get(citizen, profile_url)
+    response, queries = get(citizen, profile_url)
+    assert queries > 0 and "ETag" not in response
