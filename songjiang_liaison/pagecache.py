@@ -42,6 +42,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -104,6 +105,11 @@ _WRITE = re.compile(
 _WRITE_IN_CTE = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 _local = threading.local()
+# The pages this process served last, with their version: checked against the shared version on each
+# request (one small read), so a copy here is never served once the data changed.
+_recent: OrderedDict[str, tuple] = OrderedDict()
+_RECENT_MAX = 200
+_recent_lock = threading.Lock()
 _state = {"tables": None, "missed_bump": False}
 
 
@@ -316,6 +322,14 @@ def _etag(version, key: str) -> str:
     return '"' + hashlib.sha256(f"{version}:{key}".encode()).hexdigest()[:32] + '"'
 
 
+def _remember(key: str, stored: tuple) -> None:
+    with _recent_lock:
+        _recent[key] = stored
+        _recent.move_to_end(key)
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
+
+
 def _matches(request, etag: str) -> bool:
     header = request.headers.get("If-None-Match", "")
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
@@ -354,20 +368,23 @@ class PageCacheMiddleware:
             return self._private(self.get_response(request))
         _catch_up()
         _local.read_since_bump = True
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
+        version = cache.get(VERSION_KEY)
         if version is None:
             cache.add(VERSION_KEY, _fresh_version(), timeout=None)
             return self.get_response(request)  # nothing can be stored against an unknown version
         etag = _etag(version, key)
-        stored = found.get(key)
+        stored = _recent.get(key)  # this process's copy saves fetching and unpickling the page
+        if stored is None or stored[0] != version:
+            stored = cache.get(key)
         if stored is not None and stored[0] == version:
+            _remember(key, stored)
             return self._answer(request, stored, etag)
         response = self.get_response(request)
         if _storable(response) and not _cache_down():
             headers = [(k, v) for k, v in response.items() if k.lower() not in _DROPPED_HEADERS]
             stored = (version, response.status_code, headers, response.content)
             cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            _remember(key, stored)
             _public_headers(response, etag)
             if _matches(request, etag):
                 return self._not_modified(response)
