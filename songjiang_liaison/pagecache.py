@@ -107,7 +107,7 @@ _WRITE_IN_CTE = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 _local = threading.local()
 # The pages this process served last, with their version: checked against the shared version on each
 # request (one small read), so a copy here is never served once the data changed.
-_recent: OrderedDict[str, tuple] = OrderedDict()
+_recent: OrderedDict[str, tuple[float, tuple]] = OrderedDict()  # key → (expires, stored page)
 _RECENT_MAX = 200
 _recent_lock = threading.Lock()
 _state = {"tables": None, "missed_bump": False}
@@ -322,9 +322,21 @@ def _etag(version, key: str) -> str:
     return '"' + hashlib.sha256(f"{version}:{key}".encode()).hexdigest()[:32] + '"'
 
 
+def _recent_copy(key: str, version) -> tuple | None:
+    """This process's copy of the page, if it is of the current version and younger than
+    PAGE_CACHE_SECONDS (the bound for what changes with the time of day, as in the shared cache)."""
+    found = _recent.get(key)
+    if found is None or found[0] < time.monotonic() or found[1][0] != version:
+        return None
+    return found[1]
+
+
 def _remember(key: str, stored: tuple) -> None:
     with _recent_lock:
-        _recent[key] = stored
+        # A copy served again keeps its expiry; one fetched from Redis near the end of its life there
+        # lives at most PAGE_CACHE_SECONDS more here.
+        if key not in _recent or _recent[key][1] is not stored:
+            _recent[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, stored)
         _recent.move_to_end(key)
         while len(_recent) > _RECENT_MAX:
             _recent.popitem(last=False)
@@ -373,8 +385,8 @@ class PageCacheMiddleware:
             cache.add(VERSION_KEY, _fresh_version(), timeout=None)
             return self.get_response(request)  # nothing can be stored against an unknown version
         etag = _etag(version, key)
-        stored = _recent.get(key)  # this process's copy saves fetching and unpickling the page
-        if stored is None or stored[0] != version:
+        stored = _recent_copy(key, version)  # saves fetching and unpickling the page
+        if stored is None:
             stored = cache.get(key)
         if stored is not None and stored[0] == version:
             _remember(key, stored)
