@@ -509,7 +509,7 @@ def counted_participations(deputy, year: int, *, as_of: datetime.date | None = N
     return participations.select_related("activity")
 
 
-def _contact_totals(year: int, as_of: datetime.date | None) -> CTE:
+def _contact_totals(year: int, as_of: datetime.date | None, suffix: str = "") -> CTE:
     """Per deputy, the year's constituency contacts, centralized ones and people met, each twice:
     all of them, and those of activities a liaison body confirmed (for confirmed-only policies)."""
     from .models import Participation
@@ -529,10 +529,12 @@ def _contact_totals(year: int, as_of: datetime.date | None) -> CTE:
             people_confirmed=Sum("people_met", filter=confirmed),
         )
     )
-    return CTE(totals, name="quota_contacts")
+    return CTE(totals, name=f"quota_contacts{suffix}")
 
 
-def _opinion_totals(deputies: QuerySet, year: int, as_of: datetime.date | None) -> tuple[CTE, CTE]:
+def _opinion_totals(
+    deputies: QuerySet, year: int, as_of: datetime.date | None, suffix: str = ""
+) -> tuple[CTE, CTE]:
     """Per deputy, the opinions of the year reflected to that deputy when received; and per mandate
     of these deputies, those its person's account recorded without naming a deputy while the mandate
     was held (they count for each mandate of the person that was held on the day)."""
@@ -563,11 +565,19 @@ def _opinion_totals(deputies: QuerySet, year: int, as_of: datetime.date | None) 
             )
         )
     )
-    return CTE(named, name="quota_opinions_named"), CTE(recorded, name="quota_opinions_recorded")
+    return (
+        CTE(named, name=f"quota_opinions_named{suffix}"),
+        CTE(recorded, name=f"quota_opinions_recorded{suffix}"),
+    )
 
 
 def annotate_progress(
-    queryset: QuerySet, year: int, *, as_of: datetime.date | None = None, with_compliant: bool = True
+    queryset: QuerySet,
+    year: int,
+    *,
+    as_of: datetime.date | None = None,
+    with_compliant: bool = True,
+    cte_suffix: str = "",
 ) -> QuerySet:
     """Annotate a Deputy queryset with the year's quota measures in one SQL query (§三(六)).
 
@@ -582,19 +592,20 @@ def annotate_progress(
     common table expressions grouped by deputy (or user account, or congress), and LEFT JOINed to the
     deputies: one row per deputy, no GROUP BY and no subquery per deputy in the deputies' query.
     ``with_compliant=False`` leaves out ``q_compliant`` for callers that read it from
-    :func:`progress_from_row`.
+    :func:`progress_from_row`. ``cte_suffix`` names the tables apart, for a UNION of several years
+    (:func:`progress_for_deputy_years`).
     """
     from .models import QuotaExemption, QuotaPolicy
 
     # A filter on the deputies (one deputy's page) reaches the tables grouped by deputy by itself:
     # PostgreSQL carries it through the join key. The opinions recorded by accounts are counted for
     # these deputies only.
-    contacts = _contact_totals(year, as_of)
-    named, recorded = _opinion_totals(queryset.order_by(), year, as_of)
-    policy = CTE(QuotaPolicy.objects.filter(year=year).order_by().values(), name="quota_policy")
+    contacts = _contact_totals(year, as_of, cte_suffix)
+    named, recorded = _opinion_totals(queryset.order_by(), year, as_of, cte_suffix)
+    policy = CTE(QuotaPolicy.objects.filter(year=year).order_by().values(), name=f"quota_policy{cte_suffix}")
     exemption = CTE(
         QuotaExemption.objects.filter(year=year).order_by().values("deputy_id", "reason"),
-        name="quota_exemption",
+        name=f"quota_exemption{cte_suffix}",
     )
     queryset = contacts.join(queryset, pk=contacts.col.deputy_id, _join_type=LOUTER)
     queryset = named.join(queryset, pk=named.col.intake_deputy_id, _join_type=LOUTER)
@@ -736,3 +747,23 @@ def progress_for_deputy(deputy, year: int, *, as_of: datetime.date | None = None
         .get()
     )
     return progress_from_row(row, year, as_of=as_of)
+
+
+def progress_for_deputy_years(deputy, years, *, as_of: datetime.date | None = None) -> dict[int, Progress]:
+    """One deputy's progress for each of several years (the performance record), in ONE query: the
+    per-year queries of :func:`annotate_progress` joined by UNION ALL, their tables named apart."""
+    from deputies.models import Deputy
+
+    years = list(years)
+    if not years:
+        return {}
+    mandate = Deputy.objects.filter(pk=deputy.pk)
+    queries = [
+        annotate_progress(mandate, year, as_of=as_of, with_compliant=False, cte_suffix=f"_{year}")
+        .annotate(q_year=Value(year, output_field=IntegerField()))
+        .values_list(*PROGRESS_FIELDS, "q_year", named=True)
+        .order_by()  # SQLite allows no ORDER BY inside a UNION
+        for year in years
+    ]
+    rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    return {row.q_year: progress_from_row(row, row.q_year, as_of=as_of) for row in rows}

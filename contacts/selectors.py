@@ -5,7 +5,24 @@ Jurisdiction comes from `deputies.permissions` (§五(二)); nothing here re-der
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 
 from deputies import permissions as access
 
@@ -21,6 +38,8 @@ from .models import (
     VoterQuestionState,
     VoterReport,
 )
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def activities_visible_to(user) -> QuerySet:
@@ -99,6 +118,28 @@ def activities_of_deputy(deputy, *, year: int | None = None) -> QuerySet:
     if year is not None:
         activities = activities.in_year(year)
     return activities.with_related()
+
+
+def record_activities_of_deputy(deputy) -> QuerySet:
+    """The activities listed on a deputy's performance record, in ONE query: each row carries
+    ``own_people_met`` (this deputy's participation: the join of the filter), ``opinion_count`` and
+    ``has_amendments`` instead of prefetched lists."""
+    opinion_links = ContactActivity.opinions.through.objects.filter(contactactivity_id=OuterRef("pk"))
+    return (
+        ContactActivity.objects.filter(participations__deputy=deputy, date__gte=deputy.start_date)
+        .annotate(
+            own_people_met=F("participations__people_met"),
+            opinion_count=Coalesce(
+                Subquery(
+                    opinion_links.order_by().values("contactactivity_id").annotate(n=Count("pk")).values("n")
+                ),
+                0,
+            ),
+            has_amendments=Exists(Amendment.objects.filter(activity_id=OuterRef("pk"))),
+        )
+        .only("kind", "date", "is_centralized", "is_constituency_contact", "confirmed_at", "planned")
+        .order_by("-date", "-id")
+    )
 
 
 def public_activities_of_deputy(deputy) -> QuerySet:
@@ -290,3 +331,107 @@ def public_voter_questions(*, deputy=None, report=None) -> QuerySet:
     if report is not None:
         questions = questions.filter(report=report)
     return questions.order_by("created_at", "id")
+
+
+# --- The performance record's side lists, in one query ----------------------------------------------
+
+RECORD_SECTIONS = ("committee_contacts", "research_reports", "trainings", "meetings", "exemptions")
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One line of a side list of the performance record: a committee contact, a research report, a
+    training, a request to meet an official, or an exemption (``year`` set, ``day`` None)."""
+
+    pk: int
+    day: datetime.date | None
+    year: int | None
+    title: str
+    detail: str
+    label: str
+
+
+def record_entries(deputy) -> dict[str, list[RecordEntry]]:
+    """The side lists of a deputy's performance record, newest first, in ONE query (UNION ALL of five
+    small lists with the same columns; choice labels are looked up here)."""
+    from .models import CommitteeContact, MeetingRequest, QuotaExemption, TrainingAttendance
+
+    text = CharField()
+    # Typed NULLs: PostgreSQL takes a bare NULL in the first SELECT of a UNION for text.
+    no_day, no_year = Cast(Value(None), DateField()), Cast(Value(None), IntegerField())
+
+    def rows(queryset, section, day, year, title, detail, code):
+        return (
+            queryset.order_by()
+            .annotate(
+                r_section=Value(section, output_field=text),
+                r_day=day,
+                r_year=year,
+                r_title=Cast(title, text),
+                r_detail=Cast(detail, text),
+                r_code=Cast(code, text),
+            )
+            .values_list("r_section", "pk", "r_day", "r_year", "r_title", "r_detail", "r_code")
+        )
+
+    parts = [
+        rows(
+            CommitteeContact.objects.filter(deputies=deputy),
+            "committee_contacts",
+            F("date"),
+            no_year,
+            Coalesce("member__person__name", "committee__name"),
+            F("subject"),
+            F("kind"),
+        ),
+        rows(
+            deputy.research_reports.all(),
+            "research_reports",
+            F("date"),
+            no_year,
+            F("title"),
+            Value(""),
+            F("kind"),
+        ),
+        rows(
+            TrainingAttendance.objects.filter(deputy=deputy),
+            "trainings",
+            F("session__date"),
+            no_year,
+            F("session__title"),
+            Value(""),
+            F("status"),
+        ),
+        rows(
+            MeetingRequest.objects.filter(deputy=deputy),
+            "meetings",
+            TruncDate("requested_at", tzinfo=SHANGHAI),
+            no_year,
+            Coalesce(NullIf("organ_name", Value("")), "organ__name"),
+            Value(""),
+            F("state"),
+        ),
+        rows(
+            QuotaExemption.objects.filter(deputy=deputy),
+            "exemptions",
+            no_day,
+            F("year"),
+            F("reason"),
+            Value(""),
+            Value(""),
+        ),
+    ]
+    labels = {
+        "committee_contacts": dict(CommitteeContact._meta.get_field("kind").flatchoices),
+        "research_reports": dict(ResearchReport._meta.get_field("kind").flatchoices),
+        "trainings": dict(TrainingAttendance._meta.get_field("status").flatchoices),
+        "meetings": dict(MeetingRequest._meta.get_field("state").flatchoices),
+        "exemptions": {},
+    }
+    found: dict[str, list[RecordEntry]] = {section: [] for section in RECORD_SECTIONS}
+    for section, pk, day, year, title, detail, code in parts[0].union(*parts[1:], all=True):
+        label = str(labels[section].get(code, code or ""))
+        found[section].append(RecordEntry(pk, day, year, title or "", detail or "", label))
+    for entries in found.values():
+        entries.sort(key=lambda e: (e.day or datetime.date.min, e.year or 0, e.pk), reverse=True)
+    return found

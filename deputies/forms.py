@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -19,8 +22,39 @@ from .models import (
 from .selectors import DirectoryFilters, streets_and_towns
 
 
+class FastSelect(forms.Select):
+    """A <select> written in Python, option by option: Django renders each <option> through two
+    template includes, which made the directory's filter form the largest part of its page (bench/
+    profile_pages.py). The same HTML as forms.Select."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group_choices, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in group_choices),
+            )
+            options.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
+                if group_name
+                else rendered
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(options)),  # every part escaped above
+        )
+
+
 def _style_selects(form: forms.Form) -> None:
     for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            old = field.widget
+            field.widget = FastSelect(attrs=old.attrs, choices=old.choices)
+            field.widget.is_required = old.is_required
         if isinstance(field.widget, forms.Select):
             field.widget.attrs.setdefault("class", "form-select")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from .models import (
@@ -60,22 +60,25 @@ def _upcoming_duties(on: datetime.date) -> QuerySet[ReceptionDuty]:
 
 
 def public_deputy_profile(deputy_id: int) -> Deputy:
-    """One deputy with everything the public profile shows, in a fixed number of queries.
+    """One deputy with everything the public profile shows, in a fixed number of queries (the
+    person's other mandates are read only when there are any: most people hold one).
     Raises Deputy.DoesNotExist."""
     today = timezone.localdate()
-    return (
+    others = Deputy.objects.filter(person_id=OuterRef("person_id")).exclude(pk=OuterRef("pk"))
+    deputy = (
         Deputy.objects.for_listing()
         .select_related("congress__region", "group__region", "contact_point__region")
+        .annotate(has_other_mandates=Exists(others))
         .prefetch_related(
             "constituency__areas",
-            Prefetch(
-                "person__mandates",
-                queryset=Deputy.objects.select_related("congress").order_by("congress__level"),
-            ),
             Prefetch("duties", queryset=_upcoming_duties(today).select_related("contact_point")),
         )
         .get(pk=deputy_id)
     )
+    if deputy.has_other_mandates:  # the template lists them only then
+        mandates = Deputy.objects.select_related("congress").order_by("congress__level")
+        prefetch_related_objects([deputy], Prefetch("person__mandates", queryset=mandates))
+    return deputy
 
 
 def committees_of(region: Region | None) -> QuerySet[Region]:

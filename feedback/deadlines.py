@@ -78,13 +78,22 @@ def build_calendar(rows: Iterable[tuple[datetime.date, bool]]) -> WorkCalendar:
 
 
 def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
-    """The calendar from the database (only the given years, when given: one small query)."""
+    """The calendar from the database (only the given years, when given: one small query, read once
+    per change of the data: songjiang_liaison.pagecache.memo)."""
+    from songjiang_liaison import pagecache
+
     from .models import Holiday
 
-    rows = Holiday.objects.all()
-    if years is not None:
-        rows = rows.filter(date__year__in=sorted(set(years)))
-    return build_calendar(rows.values_list("date", "is_workday"))
+    chosen = None if years is None else sorted(set(years))
+
+    def read() -> WorkCalendar:
+        rows = Holiday.objects.all()
+        if chosen is not None:
+            rows = rows.filter(date__year__in=chosen)
+        return build_calendar(rows.values_list("date", "is_workday"))
+
+    name = "all" if chosen is None else "-".join(map(str, chosen))
+    return pagecache.memo(f"work-calendar:{name}", read)
 
 
 def add_working_days(start: datetime.date, count: int, cal: WorkCalendar) -> datetime.date:

@@ -11,3 +11,7 @@ class OpsConfig(AppConfig):
         from songjiang_liaison import bounds
 
         bounds.install()  # date ranges and text lengths for every form and serializer (issue 12)
+
+        from songjiang_liaison import pagecache
+
+        pagecache.install()  # writes to the tables public pages show bump the page cache's version

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from contacts import quotas
@@ -21,6 +22,7 @@ from deputies import permissions as access
 from deputies.models import Deputy
 from feedback import deadlines
 from feedback import selectors as opinion_selectors
+from feedback.models import FINAL_STATES
 
 from . import handling
 from .selectors import deputies_for_report
@@ -89,17 +91,19 @@ def _long_overdue_days() -> int:
 
 
 def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
-    """Four COUNT queries over the user's queue (`feedback.selectors.queue_for`). Long overdue is
-    the queue's own overdue filter taken as of ``now − OPINION_LONG_OVERDUE_DAYS``, i.e. exactly
-    `feedback.deadlines.status_for`'s "long_overdue"."""
+    """Two queries over the user's queue (`feedback.selectors.queue_for`): open, overdue and long
+    overdue counted together, then the overdue by stage. Overdue is `feedback.deadlines.overdue_q`, the
+    one rule; long overdue is the same filter taken as of ``now − OPINION_LONG_OVERDUE_DAYS``, i.e.
+    exactly `feedback.deadlines.status_for`'s "long_overdue"."""
     now = now or timezone.now()
     long_ago = now - datetime.timedelta(days=_long_overdue_days())
-    return QueueCounts(
-        open=opinion_selectors.queue_for(user).open().count(),
-        overdue=opinion_selectors.queue_for(user, overdue=True, now=now).count(),
-        long_overdue=opinion_selectors.queue_for(user, overdue=True, now=long_ago).count(),
-        by_stage=deadlines.overdue_by_stage(opinion_selectors.queue_for(user), now),
+    queue = opinion_selectors.queue_for(user)
+    counts = queue.aggregate(
+        open=Count("pk", filter=~Q(state__in=FINAL_STATES)),
+        overdue=Count("pk", filter=deadlines.overdue_q(now)),
+        long_overdue=Count("pk", filter=deadlines.overdue_q(long_ago)),
     )
+    return QueueCounts(**counts, by_stage=deadlines.overdue_by_stage(queue, now))
 
 
 def overdue_items(

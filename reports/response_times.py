@@ -32,6 +32,7 @@ from contacts.quotas import year_start_instant
 from deputies.models import Deputy, Organization, Region
 from feedback import deadlines
 from feedback.models import Assignment, Opinion, OpinionState, Rating
+from songjiang_liaison import pagecache
 
 ANSWERED_STATES = (OpinionState.ANSWERED, OpinionState.FED_BACK, OpinionState.CLOSED)
 GOOD_RATINGS = (Rating.SATISFIED, Rating.BASIC)
@@ -218,11 +219,17 @@ def opinions_of_year(year: int):
     ).exclude(state=OpinionState.MODERATION)
 
 
-def _bodies(opinions, year: int) -> list[BodyRow]:
+def _places_and_bodies() -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """The 17 streets and towns and their liaison bodies' names (reference data, memoised)."""
     places = list(Region.objects.streets_and_towns().values_list("pk", "name"))
     body_names = dict(
         Organization.objects.local_liaison_bodies().order_by("pk").values_list("region_id", "name")
     )
+    return places, body_names
+
+
+def _bodies(opinions, year: int) -> list[BodyRow]:
+    places, body_names = pagecache.memo("response-times-places", _places_and_bodies)
     rows = {pk: BodyRow(region_id=pk, place=name, body=body_names.get(pk, "")) for pk, name in places}
     counts = (
         opinions.order_by()

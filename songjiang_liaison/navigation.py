@@ -159,5 +159,7 @@ def navigation(request):
     items = menu_items(request, user)
     unread = 0
     if user.is_authenticated:
-        unread = user.notifications.unread().count()
+        from songjiang_liaison.pagecache import unread_notifications
+
+        unread = unread_notifications(user)  # memoised until a notification is written
     return {"nav_items": items, "user_role": access.role_of(user), "unread_notifications": unread}

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GETs of the public pages, answered from the cache before sessions and CSRF are touched.
+    "songjiang_liaison.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +154,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public page cache (songjiang_liaison/pagecache.py): anonymous GETs of the public pages and API lists,
+# kept until any shown data changes. PAGE_CACHE=false turns it off (to measure the uncached path).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long a browser or a proxy may keep a public page without asking again (Cache-Control: max-age).
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico where a page names no icon (downloads, the API's JSON).
     path("favicon.ico", views.favicon, name="favicon"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("deputies/", include("deputies.urls")),

@@ -1,6 +1,8 @@
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from ops import health
@@ -21,6 +23,12 @@ def favicon(request):
     from django.templatetags.static import static
 
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+# The language switch in every page's header posts without a CSRF token, so that a public page carries
+# no per-visitor token and can be cached whole (songjiang_liaison/pagecache.py). Another site making a
+# visitor's browser switch language is harmless; `next` is still checked against the allowed hosts.
+set_language = csrf_exempt(i18n.set_language)
 
 
 def home(request):

@@ -26,6 +26,17 @@ def default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache(settings):
+    """The public page cache (songjiang_liaison/pagecache.py) is off unless a test turns it on
+    (`settings.PAGE_CACHE = True`): query counts measure the page as it is built. Pages cached by an
+    earlier test (whose rows were rolled back, which bumps nothing) are never served to the next."""
+    from songjiang_liaison import pagecache
+
+    settings.PAGE_CACHE = False
+    pagecache.bump_all()
+
+
 @pytest.fixture
 def district(db):
     return f.RegionFactory(name="松江区", kind=RegionKind.DISTRICT, code="songjiang")

@@ -67,8 +67,9 @@ def _private_world(deputy, handling_unit, yueyang_community, yongfeng):
 
 
 def test_no_public_page_feed_or_download_shows_a_submitters_details(
-    citizen, deputy, handling_unit, yueyang_community, yongfeng, yueyang_committee
+    citizen, deputy, handling_unit, yueyang_community, yongfeng, yueyang_committee, settings
 ):
+    settings.PAGE_CACHE = True  # what the cache keeps and serves is checked too
     opinions = list(_private_world(deputy, handling_unit, yueyang_community, yongfeng))
     secrets = _private_world.secrets
     start = [

@@ -95,20 +95,18 @@ def upcoming_activities(deputy):
     return {"deputy": deputy, "events": events}
 
 
-@register.inclusion_tag("contacts/_voter_questions_section.html", takes_context=True)
-def voter_questions(context, deputy):
+@register.inclusion_tag("contacts/_voter_questions_section.html")
+def voter_questions(deputy):
     """Voters' views of the deputy's work and their questions (§二(五)) on the public profile: the
     approved ones with the deputy's answers (never who sent them), and the form to send one while the
-    deputy serves. One query (the questions); the deputy's reports are shared with the sections above."""
-    from contacts.question_forms import VoterQuestionForm
+    deputy serves: a link to the form's page, so the profile carries no CSRF token and stays
+    cacheable (songjiang_liaison/pagecache.py). One query (the questions)."""
     from contacts.selectors import public_voter_questions
 
-    serving = deputy.status == "serving"
     return {
         "deputy": deputy,
         "questions": list(public_voter_questions(deputy=deputy).order_by("-created_at", "-id")[:20]),
-        "form": VoterQuestionForm(deputy=deputy, reports=_public_reports(deputy)) if serving else None,
-        "csrf_token": context.get("csrf_token"),
+        "serving": deputy.status == "serving",
     }
 
 

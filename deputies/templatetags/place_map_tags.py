@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from deputies import places_map
 from deputies.models import Region
+from songjiang_liaison import pagecache
 
 register = template.Library()
 
@@ -20,15 +21,19 @@ def _level(value, top) -> int:
     return min(LEVELS - 1, 1 + int((LEVELS - 2) * value / top + 0.5))
 
 
+def _regions() -> dict[str, tuple[int, str]]:
+    return {
+        code: (pk, name)
+        for pk, code, name in Region.objects.streets_and_towns().values_list("pk", "code", "name")
+    }
+
+
 @register.inclusion_tag("deputies/_place_map.html")
 def place_map(*, href="", values=None, unit="", picker_for="", selected=None, title=""):
     """`href`: each place's link, with `{id}` for the region's id; `values`: region id → number,
     colouring the places (darker is more) and written under their names with `unit`;
     `picker_for`: the id of the <select> a click chooses the place in (static/js/place_map.js)."""
-    regions = {
-        code: (pk, name)
-        for pk, code, name in Region.objects.streets_and_towns().values_list("pk", "code", "name")
-    }
+    regions = pagecache.memo("place-map-regions", _regions)
     values = values or {}
     top = max(values.values(), default=0)
     selected_id = getattr(selected, "pk", selected)

@@ -196,6 +196,7 @@ def test_the_activity_page_takes_the_same_number_of_queries_for_2_and_20_linked_
     url = reverse("contacts:detail", args=[activity.pk])
 
     def queries():
+        client.get(url)  # warm up: memoised figures (the unread count) are read once per change
         with django_assert_max_num_queries(20) as captured:
             assert client.get(url).status_code == 200
         return len(captured.captured_queries)

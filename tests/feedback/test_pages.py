@@ -696,14 +696,17 @@ def test_queue_pages_make_the_same_number_of_queries_for_10_and_200_opinions(
             )
 
     fill(10)
+    client.get(reverse("feedback:queue"))  # warm up: memoised figures (the unread count) are read once
     with django_assert_max_num_queries(100) as few:
         assert client.get(reverse("feedback:queue")).status_code == 200
+    few = len(few.captured_queries)  # now: the query log keeps the last 9,000 only
     fill(190)
-    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+    client.get(reverse("feedback:queue"))
+    with django_assert_max_num_queries(few) as many:
         page = client.get(reverse("feedback:queue"))
     assert page.status_code == 200
     assert "共 200 件" in page.content.decode()
-    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) == few
 
 
 def test_every_form_shows_on_a_phone_with_labels(citizen, yueyang):

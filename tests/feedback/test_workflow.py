@@ -420,7 +420,8 @@ def test_each_transition_notifies_whoever_acts_next_after_commit(world, django_c
         opinion = workflow.apply_action(
             opinion=world["opinion"], action="route", actor=alice, data={"level": "street"}
         )
-    assert len(callbacks) == 1
+    # One task enqueued after the commit (besides the page cache's version bumps).
+    assert len([c for c in callbacks if c.__module__ != "songjiang_liaison.pagecache"]) == 1
     assert Notification.objects.filter(recipient=carol, kind="opinion_route").exists()
     with django_capture_on_commit_callbacks(execute=True):
         opinion = workflow.apply_action(
