@@ -41,6 +41,7 @@ LONG_MODULES = {
     "feedback/suggestions/workflow.py",
 }
 LONG_FUNCTIONS = {
+    "contacts/selectors.py:record_entries",
     "bench/compliance_report.py:generate",
     "bench/compliance_report.py:main",
     "contacts/demo.py:plans",

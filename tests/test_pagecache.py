@@ -233,7 +233,7 @@ def test_which_statements_bump_the_version(sql, tracked):
 
 
 def test_the_unread_count_is_memoised_until_a_notification_is_written(deputy_user):
-    from accounts.context_processors import navigation
+    from songjiang_liaison.navigation import navigation
     from django.test import RequestFactory
 
     request = RequestFactory().get("/")

@@ -35,7 +35,14 @@ LINK = re.compile(r'href="([^"#]+)"')
 KNOWN_OVER = {
     "/activities/N/edit/": 17,
     "/activities/N/amend/": 16,
-    "/activities/N/": 14,
+    "/activities/N/": 15,  # + the participants' 进选区 badges (issue 16)
+    # Signed in (the public's copy is cached): + the voters' questions and the announced reports of
+    # issue 16.
+    "/deputies/N/": 12,
+    # + overdue by stage (issue 17), the same figures as the dashboards.
+    "/reports/handling/": 11,
+    "/api/vN/reports/handling/": 11,
+    "/": 11,  # an administrator's dashboard with overdue by stage
     "/opinions/N/": 16,
     "/opinions/suggestions/N/": 16,
     "/api/vN/suggestions/": 13,

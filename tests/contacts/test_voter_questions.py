@@ -41,7 +41,7 @@ def test_a_voter_asks_online_and_it_shows_only_once_approved_never_with_their_na
     citizen, login, deputy, report, street_staff
 ):
     profile = f"/deputies/{deputy.pk}/"
-    assert 'action="/voters/deputies/' in citizen.get(profile).content.decode()
+    assert 'href="/voters/deputies/' in citizen.get(profile).content.decode()  # a link: no CSRF token
 
     response = ask(citizen, deputy, report=report.pk)
 
