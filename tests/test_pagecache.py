@@ -25,6 +25,16 @@ def page_cache_on(settings):
     settings.PAGE_CACHE = True
 
 
+@pytest.fixture
+def local_memory_cache(settings):
+    """The local-memory cache whatever the run's REDIS_URL: these tests look into what is stored, and
+    "without Redis" must mean without it also in the PostgreSQL + Redis run of .ci/run."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pagecache-tests"}
+    }
+    pagecache.bump_all()  # the new cache's data version, as the suite's reset gives the usual one
+
+
 def get(client, url, **headers):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
@@ -100,7 +110,9 @@ def test_a_closed_opinion_shows_at_once_on_the_archive(citizen, deputy, yongfeng
     assert "已经修好了" in citizen.get(url).content.decode()
 
 
-def test_a_signed_in_user_never_gets_nor_fills_the_cache(citizen, deputy, street_staff, profile_url):
+def test_a_signed_in_user_never_gets_nor_fills_the_cache(
+    local_memory_cache, citizen, deputy, street_staff, profile_url
+):
     anonymous, _ = get(citizen, profile_url)
     staff = Client()
     staff.force_login(street_staff)
@@ -170,7 +182,7 @@ def test_a_matching_etag_answers_304(citizen, deputy, profile_url):
     assert citizen.get(profile_url, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
-def test_no_private_data_or_token_is_stored(citizen, deputy, street_staff, profile_url):
+def test_no_private_data_or_token_is_stored(local_memory_cache, citizen, deputy, street_staff, profile_url):
     deputy.private_phone = "13900001111"
     deputy.staff_notes = "内部备注：不公开"
     deputy.save()
@@ -233,8 +245,9 @@ def test_which_statements_bump_the_version(sql, tracked):
 
 
 def test_the_unread_count_is_memoised_until_a_notification_is_written(deputy_user):
-    from songjiang_liaison.navigation import navigation
     from django.test import RequestFactory
+
+    from songjiang_liaison.navigation import navigation
 
     request = RequestFactory().get("/")
     request.user = deputy_user
@@ -249,7 +262,7 @@ def test_the_unread_count_is_memoised_until_a_notification_is_written(deputy_use
     assert navigation(request)["unread_notifications"] == 0
 
 
-def test_without_redis_outside_debug_nothing_is_cached(citizen, settings, profile_url):
+def test_without_redis_outside_debug_nothing_is_cached(local_memory_cache, citizen, settings, profile_url):
     """Several gunicorn workers with their own memory would each miss the others' changes."""
     settings.TESTING = False
     settings.DEBUG = False
