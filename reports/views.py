@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from contacts import quotas
 from deputies import permissions as access
+from songjiang_liaison.forms import apply_errors
 from songjiang_liaison.replica import reads_from_replica
 
 from . import exports, forms, handling, public, selectors, services
@@ -292,14 +293,6 @@ def public_statistics(request):
 # --- Work funds ------------------------------------------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def funds(request):
     """GET/POST reports/funds/?year=: a liaison body's yearly plan and spending (§五(七))."""
@@ -322,7 +315,7 @@ def funds(request):
                     messages.success(request, _("年度经费计划已保存。"))
                     return redirect(f"{request.path}?year={year}")
                 except ValidationError as exc:
-                    _apply_errors(plan_form, exc)
+                    apply_errors(plan_form, exc)
         else:
             spending_form = forms.SpendingForm(request.POST, prefix="spend")
             fund = WorkFund.objects.filter(organization=own, year=year).select_related("organization").first()
@@ -334,7 +327,7 @@ def funds(request):
                     messages.success(request, _("支出已登记。"))
                     return redirect(f"{request.path}?year={year}")
                 except ValidationError as exc:
-                    _apply_errors(spending_form, exc)
+                    apply_errors(spending_form, exc)
     lines = selectors.funds_summary(user, year)
     spendings = (
         FundSpending.objects.filter(fund__organization=own, fund__year=year).order_by("-date", "-id")[:100]
@@ -402,7 +395,7 @@ def article_edit(request, pk: int | None = None):
         try:
             article = services.save_article(actor=request.user, article=article, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("文章已保存。"))
             return redirect("reports:article_detail", pk=article.pk)

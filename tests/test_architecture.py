@@ -31,7 +31,6 @@ KNOWN_CIRCLES = (
     {"feedback.api", "feedback.suggestions.api"},
 )
 LONG_MODULES = {
-    "contacts/forms.py",
     "contacts/models.py",
     "contacts/quotas.py",
     "contacts/services.py",
