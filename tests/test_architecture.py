@@ -35,8 +35,6 @@ LONG_MODULES = {
     "contacts/quotas.py",
     "contacts/services.py",
     "contacts/views.py",
-    "deputies/demo.py",
-    "deputies/models.py",
     "feedback/suggestions/workflow.py",
 }
 LONG_FUNCTIONS = {
@@ -50,8 +48,6 @@ LONG_FUNCTIONS = {
     "contacts/reminders.py:send_term_report_reminders",
     "contacts/services.py:_apply_changes",
     "contacts/services.py:log_activity",
-    "deputies/demo.py:deputies",
-    "deputies/demo.py:organizations",
     "deputies/importer/validation.py:_match_people",
     "deputies/importer/validation.py:_validate_row",
     "feedback/demo.py:run",
