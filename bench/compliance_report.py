@@ -125,6 +125,30 @@ def ids_of(model) -> list[int]:
 
 
 def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Random) -> None:
+    areas, district_congress, town_congresses, places = _registry()
+    deputy_rows = _deputies(n_deputies, rng, district_congress, town_congresses, places)
+    _activities(n_activities, rng, deputy_rows)
+    _opinions(n_opinions, rng, deputy_rows, [a.pk for a in areas])
+    QuotaPolicy.objects.bulk_create(
+        [
+            QuotaPolicy(
+                congress=c,
+                year=YEAR,
+                min_constituency_contacts=3,
+                min_people_reached=30,
+                count_confirmed_only=True,
+            )
+            for c in town_congresses[::2]
+        ]
+    )
+    QuotaExemption.objects.bulk_create(
+        [QuotaExemption(deputy_id=d["pk"], year=YEAR, reason="因病") for d in rng.sample(deputy_rows, 300)]
+    )
+
+
+def _registry():
+    """The streets and towns, the district congress and a congress per town, with a constituency and a
+    group per street or town: (areas, district congress, town congresses, congress id → places)."""
     district = Region.objects.create(name="松江区", kind=RegionKind.DISTRICT, code="songjiang")
     areas = Region.objects.bulk_create(
         [
@@ -160,7 +184,12 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
             [DeputyGroup(congress=congress, region=r, name=f"{r.name}{congress.pk}小组") for r in regions]
         )
         places[congress.pk] = list(zip(constituencies, groups, strict=True))
+    return areas, district_congress, town_congresses, places
 
+
+def _deputies(n_deputies: int, rng, district_congress, town_congresses, places) -> list[dict]:
+    """Users, people and one mandate each (a fifth in a town congress; a few started late or ended)."""
+    start = district_congress.start_date
     unusable = make_password(None)
     copy_rows(
         User,
@@ -170,7 +199,6 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
     copy_rows(Person, [{"name": f"代表{i:05d}", "user_id": u} for i, u in enumerate(user_ids)])
     person_ids = ids_of(Person)
     deputies = []
-    congresses = [district_congress, *town_congresses]
     for i, person_id in enumerate(person_ids):
         congress = district_congress if i % 5 else rng.choice(town_congresses)
         constituency, group = rng.choice(places[congress.pk])
@@ -187,10 +215,12 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
             }
         )
     copy_rows(Deputy, deputies)
-    deputy_rows = list(
-        Deputy.objects.order_by("pk").values("pk", "constituency_id", "congress_id", "person__user_id")
-    )
+    fields = ("pk", "constituency_id", "congress_id", "person__user_id")
+    return list(Deputy.objects.order_by("pk").values(*fields))
 
+
+def _activities(n_activities: int, rng, deputy_rows: list[dict]) -> None:
+    """Activities of 2025 and 2026, most confirmed, a tenth with a second participant."""
     activities, participants = [], []
     for _ in range(n_activities):
         d = rng.choice(deputy_rows)
@@ -227,8 +257,9 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
                 )
     copy_rows(Participation, participation_rows)
 
+
+def _opinions(n_opinions: int, rng, deputy_rows: list[dict], region_ids: list[int]) -> None:
     opinions = []
-    region_ids = [a.pk for a in areas]
     for _ in range(n_opinions):
         d = rng.choice(deputy_rows)
         roll = rng.random()
@@ -249,23 +280,6 @@ def generate(n_deputies: int, n_activities: int, n_opinions: int, rng: random.Ra
             }
         )
     copy_rows(Opinion, opinions)
-
-    QuotaPolicy.objects.bulk_create(
-        [
-            QuotaPolicy(
-                congress=c,
-                year=YEAR,
-                min_constituency_contacts=3,
-                min_people_reached=30,
-                count_confirmed_only=True,
-            )
-            for c in town_congresses[::2]
-        ]
-    )
-    QuotaExemption.objects.bulk_create(
-        [QuotaExemption(deputy_id=d["pk"], year=YEAR, reason="因病") for d in rng.sample(deputy_rows, 300)]
-    )
-    assert len(congresses) == 1 + len(towns)
 
 
 RAW_SQL = """
@@ -377,7 +391,7 @@ def best_of(fn, runs: int) -> tuple[float, object]:
     return min(times), result
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deputies", type=int, default=10_000)
     parser.add_argument("--activities", type=int, default=300_000)
@@ -385,7 +399,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keepdb", action="store_true", help="keep (and reuse) the loaded database")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the report query")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL: set DATABASE_URL=postgres://…")
 
@@ -405,50 +423,58 @@ def main() -> None:
             f"in {time.perf_counter() - started:.1f}s",
             flush=True,
         )
-        raw_time, raw_rows = best_of(raw_report, args.runs)
-        report_time, report = best_of(django_report, args.runs)
-        sql_time, _rows = best_of(report_sql_only, args.runs)
-        with CaptureQueriesContext(connection) as queries:
-            django_report()
-        # Other callers of the same quota query: the staff overview and one deputy's page.
-        overview_time, _progress = best_of(lambda: quotas.progress_for_year(YEAR), args.runs)
-        one = Deputy.objects.order_by("pk")[len(raw_rows) // 2]
-        deputy_time, _progress = best_of(lambda: quotas.progress_for_deputy(one, YEAR), args.runs)
-        if args.explain:
-            print(explain_report())
-
-        raw = {r[0]: r[1:] for r in raw_rows}
-        for row in report.rows:
-            p = row.progress
-            want = raw[row.deputy_id]
-            got = (
-                p.constituency_contacts.done,
-                p.centralized_contacts.done,
-                p.people_reached.done,
-                p.opinions_reflected.done,
-                p.constituency_contacts.required,
-                p.centralized_contacts.required,
-                p.people_reached.required,
-                p.opinions_reflected.required,
-                p.exempt,
-            )
-            assert got == tuple(want), (row.deputy_id, got, want)
-        assert len(raw) == len(report.rows)
-        print(f"rows: {len(report.rows)} (the report and the raw query agree on every figure)")
-        print(f"raw SQL aggregate (one query, tuples):        {raw_time:6.3f}s")
-        print(f"compliance_report (one query + rows/totals):  {report_time:6.3f}s")
-        print(f"  of which the report's SQL alone:           {sql_time:6.3f}s")
-        print(f"ratio: {report_time / raw_time:.2f}x  (best of {args.runs} after a warm-up)")
-        print(f"queries run by compliance_report: {len(queries)}")
-        print(f"progress_for_year, all deputies:              {overview_time:6.3f}s")
-        print(f"progress_for_deputy, one deputy:              {deputy_time:6.3f}s")
-        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        _measure(args)
     finally:
         if args.keepdb:
             connection.close()
             connection.settings_dict["NAME"] = old_name
         else:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _measure(args) -> None:
+    """Time the report against the raw query (and the quota's other callers); check they agree."""
+    raw_time, raw_rows = best_of(raw_report, args.runs)
+    report_time, report = best_of(django_report, args.runs)
+    sql_time, _rows = best_of(report_sql_only, args.runs)
+    with CaptureQueriesContext(connection) as queries:
+        django_report()
+    # Other callers of the same quota query: the staff overview and one deputy's page.
+    overview_time, _progress = best_of(lambda: quotas.progress_for_year(YEAR), args.runs)
+    one = Deputy.objects.order_by("pk")[len(raw_rows) // 2]
+    deputy_time, _progress = best_of(lambda: quotas.progress_for_deputy(one, YEAR), args.runs)
+    if args.explain:
+        print(explain_report())
+    _check_agreement(report, raw_rows)
+    print(f"rows: {len(report.rows)} (the report and the raw query agree on every figure)")
+    print(f"raw SQL aggregate (one query, tuples):        {raw_time:6.3f}s")
+    print(f"compliance_report (one query + rows/totals):  {report_time:6.3f}s")
+    print(f"  of which the report's SQL alone:           {sql_time:6.3f}s")
+    print(f"ratio: {report_time / raw_time:.2f}x  (best of {args.runs} after a warm-up)")
+    print(f"queries run by compliance_report: {len(queries)}")
+    print(f"progress_for_year, all deputies:              {overview_time:6.3f}s")
+    print(f"progress_for_deputy, one deputy:              {deputy_time:6.3f}s")
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+def _check_agreement(report, raw_rows) -> None:
+    raw = {r[0]: r[1:] for r in raw_rows}
+    for row in report.rows:
+        p = row.progress
+        want = raw[row.deputy_id]
+        got = (
+            p.constituency_contacts.done,
+            p.centralized_contacts.done,
+            p.people_reached.done,
+            p.opinions_reflected.done,
+            p.constituency_contacts.required,
+            p.centralized_contacts.required,
+            p.people_reached.required,
+            p.opinions_reflected.required,
+            p.exempt,
+        )
+        assert got == tuple(want), (row.deputy_id, got, want)
+    assert len(raw) == len(report.rows)
 
 
 if __name__ == "__main__":

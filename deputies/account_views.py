@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.phones import normalize_mobile
 from deputies import permissions as access
+from songjiang_liaison.forms import apply_errors
 
 from . import invitations, reach
 from .forms import AcceptInvitationForm, InvitationFilterForm
@@ -73,8 +74,7 @@ def accept_invitation(request, token: str):
         except invitations.InvitationUnusable as refused:
             return _unusable(request, refused.reason)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("账户已开通，欢迎使用。"))

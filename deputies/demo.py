@@ -26,6 +26,7 @@ from django.db import models, transaction
 
 from accounts.models import Role, User
 
+from .data import demo_registry as facts
 from .data import territory
 from .models import (
     Committee,
@@ -58,47 +59,6 @@ DEMO_USERNAMES = (
     "demo-committee",
     "demo-admin",
 )
-
-DISTRICT_CONGRESS = {
-    "term_number": 6,
-    "name": "松江区第六届人民代表大会",
-    "start_date": datetime.date(2022, 1, 1),
-    "end_date": datetime.date(2026, 12, 31),
-}
-TOWN_TERM_NUMBER = 18
-TOWN_TERM = (datetime.date(2022, 1, 1), datetime.date(2026, 12, 31))
-
-# District deputies elected per street or town (the real congress has about 300; the demo is smaller).
-DISTRICT_SEATS_STREET = 4
-DISTRICT_SEATS_TOWN = 3
-DISTRICT_SEATS_BIG_TOWN = 4  # the towns that also have a town congress in the demo
-TOWN_SEATS_PER_CONSTITUENCY = 5
-
-HANDLING_UNITS = [
-    ("区住房和城乡建设管理委员会", "城建、住房"),
-    ("区教育局", "教育"),
-    ("区卫生健康委员会", "卫生"),
-    ("区交通委员会", "交通"),
-    ("区生态环境局", "生态环境"),
-    ("区民政局", "民政、社会保障"),
-    ("区城市管理行政执法局", "城市管理"),
-    ("区市场监督管理局", "市场监管"),
-]
-
-SPECIAL_COMMITTEES = [
-    ("松江区人大城市建设环境保护委员会", CommitteeKind.SPECIAL, "城建、交通、生态环境、城市管理"),
-    ("松江区人大教育科学文化卫生委员会", CommitteeKind.SPECIAL, "教育、科技、文化、卫生"),
-    ("松江区人大常委会社会建设工作委员会", CommitteeKind.WORKING, "民政、社会保障"),
-]
-STANDING_COMMITTEE_NAME = "松江区人大常委会"
-STANDING_TITLES = ["主任", "副主任", "副主任", "委员", "委员", "委员", "委员", "委员"]
-
-OPENING_HOURS = "周一至周五 9:00—11:30，13:30—17:00"
-HOME_SCHEDULE = "每周三上午 9:00—11:30 代表接待日，由本街镇代表轮值"
-STATION_HOURS = "周二、周四 14:00—17:00"
-STATION_SCHEDULE = "每月第一个周四下午 代表进站接待"
-RECEPTION_WEEKDAY = 2  # Wednesday
-RECEPTION_WEEKS = 4
 
 
 @dataclass
@@ -178,22 +138,22 @@ class _Seeder:
     def congresses(self) -> None:
         self.district_congress = self.upsert(
             Congress,
-            {"region": self.district, "term_number": DISTRICT_CONGRESS["term_number"]},
+            {"region": self.district, "term_number": facts.DISTRICT_CONGRESS["term_number"]},
             level=Level.DISTRICT,
-            name=DISTRICT_CONGRESS["name"],
-            start_date=DISTRICT_CONGRESS["start_date"],
-            end_date=DISTRICT_CONGRESS["end_date"],
+            name=facts.DISTRICT_CONGRESS["name"],
+            start_date=facts.DISTRICT_CONGRESS["start_date"],
+            end_date=facts.DISTRICT_CONGRESS["end_date"],
         )
         self.town_congresses: dict[str, Congress] = {}
         for code in territory.DEMO_TOWN_CONGRESSES:
             town = self.area_by_code[code]
             self.town_congresses[code] = self.upsert(
                 Congress,
-                {"region": town, "term_number": TOWN_TERM_NUMBER},
+                {"region": town, "term_number": facts.TOWN_TERM_NUMBER},
                 level=Level.TOWN,
                 name=f"{town.name}第十八届人民代表大会",
-                start_date=TOWN_TERM[0],
-                end_date=TOWN_TERM[1],
+                start_date=facts.TOWN_TERM[0],
+                end_date=facts.TOWN_TERM[1],
             )
 
     def constituencies_and_groups(self) -> None:
@@ -234,8 +194,14 @@ class _Seeder:
             )
 
     def organizations(self) -> None:
-        self.liaison_body: dict[str, Organization] = {}
         phones = (f"021-5778{n:04d}" for n in itertools.count(1001))
+        self.liaison_bodies(phones)
+        self.district_bodies()
+        self.units(phones)
+
+    def liaison_bodies(self, phones) -> None:
+        """The street's 人大工委 or the town's 人大办公室 of each street and town."""
+        self.liaison_body: dict[str, Organization] = {}
         for number, area in enumerate(self.areas, start=1):
             is_street = area.kind == RegionKind.STREET
             self.liaison_body[area.code] = self.upsert(
@@ -252,17 +218,10 @@ class _Seeder:
                     else f"服务在{area.name}选出的区、镇人大代表，承担镇人大主席团日常工作。"
                 ),
             )
-        district_bodies = [
-            ("松江区人大常委会办公室", OrganizationKind.STANDING_OFFICE, "区人大常委会的综合办事机构。"),
-            (
-                "松江区人大常委会人事代表工作室",
-                OrganizationKind.PERSONNEL_OFFICE,
-                "负责代表联络、履职服务，向市人大代表转交市级事项。",
-            ),
-            ("松江区人大常委会办公室信访科", OrganizationKind.LETTERS_SECTION, "受理人民群众来信来访。"),
-        ]
+
+    def district_bodies(self) -> None:
         self.district_body: dict[str, Organization] = {}
-        for number, (name, kind, description) in enumerate(district_bodies, start=1):
+        for number, (name, kind, description) in enumerate(facts.DISTRICT_BODIES, start=1):
             self.district_body[kind] = self.upsert(
                 Organization,
                 {"name": name},
@@ -273,8 +232,11 @@ class _Seeder:
                 address=f"松江区园中路1号 {number}0{number}室",
                 description=description,
             )
+
+    def units(self, phones) -> None:
+        """The handling units: district departments, and one street's and one town's government."""
         self.handling_units: list[Organization] = []
-        for number, (name, fields_) in enumerate(HANDLING_UNITS, start=1):
+        for number, (name, fields_) in enumerate(facts.HANDLING_UNITS, start=1):
             self.handling_units.append(
                 self.upsert(
                     Organization,
@@ -312,8 +274,8 @@ class _Seeder:
                 kind=ContactPointKind.HOME,
                 organization=body,
                 address=f"松江区{self.roads[area.code]}{100 + number * 7}号一楼",
-                opening_hours=OPENING_HOURS,
-                reception_schedule=HOME_SCHEDULE,
+                opening_hours=facts.OPENING_HOURS,
+                reception_schedule=facts.HOME_SCHEDULE,
                 phone=body.phone,
             )
             first_committee = self.committees_of[area.code][0]
@@ -323,16 +285,11 @@ class _Seeder:
                 kind=ContactPointKind.STATION,
                 organization=body,
                 address=f"松江区{self.roads[area.code]}{300 + number * 3}弄{number}号",
-                opening_hours=STATION_HOURS,
-                reception_schedule=STATION_SCHEDULE,
+                opening_hours=facts.STATION_HOURS,
+                reception_schedule=facts.STATION_SCHEDULE,
                 phone=f"021-5779{number:04d}",
             )
-        points = [
-            ("guangfulin", "松江大学城代表联系点", "文汇路1000号"),
-            ("jiuliting", "G60科创云廊代表联系点", "沪亭北路200号"),
-            ("sheshan", "佘山度假区代表联系点", "林荫新路88号"),
-        ]
-        for number, (code, name, address) in enumerate(points, start=1):
+        for number, (code, name, address) in enumerate(facts.POINTS, start=1):
             area = self.area_by_code[code]
             self.upsert(
                 ContactPoint,
@@ -350,7 +307,7 @@ class _Seeder:
             kind=ContactPointKind.HOME,
             organization=self.district_body[OrganizationKind.STANDING_OFFICE],
             address="松江区园中路1号",
-            opening_hours=OPENING_HOURS,
+            opening_hours=facts.OPENING_HOURS,
             reception_schedule="每月15日上午 区人大常委会组成人员和代表接待",
             phone="021-57730001",
         )
@@ -380,15 +337,22 @@ class _Seeder:
         return self.upsert(Deputy, {"person": person, "congress": congress}, **defaults)
 
     def deputies(self) -> None:
+        index = self.seat_district_deputies()
+        index = self.by_election(index)
+        self.person_index = self.seat_town_deputies(index)
+        self.name_group_leaders()
+
+    def seat_district_deputies(self) -> int:
+        """The district deputies of each street and town; returns the last person index used."""
         index = 0
         self.district_deputies: dict[str, list[Deputy]] = {}
         for area in self.areas:
             if area.kind == RegionKind.STREET:
-                seats = DISTRICT_SEATS_STREET
+                seats = facts.DISTRICT_SEATS_STREET
             elif area.code in self.town_congresses:
-                seats = DISTRICT_SEATS_BIG_TOWN
+                seats = facts.DISTRICT_SEATS_BIG_TOWN
             else:
-                seats = DISTRICT_SEATS_TOWN
+                seats = facts.DISTRICT_SEATS_TOWN
             mandates = []
             for _seat in range(seats):
                 index += 1
@@ -405,8 +369,10 @@ class _Seeder:
                     )
                 )
             self.district_deputies[area.code] = mandates
+        return index
 
-        # One ended mandate and the deputy elected in the by-election that followed (方松街道).
+    def by_election(self, index: int) -> int:
+        """One ended mandate and the deputy elected in the by-election that followed (方松街道)."""
         area = self.area_by_code["fangsong"]
         index += 1
         self.ended_deputy = self.deputy(
@@ -434,16 +400,18 @@ class _Seeder:
                 start_date=datetime.date(2025, 9, 1),
             )
         )
+        return index
 
-        # Town deputies; the first district deputy of each of these towns also holds a town mandate
-        # (R-REG-1: one person, a district and a town mandate).
+    def seat_town_deputies(self, index: int) -> int:
+        """Town deputies; the first district deputy of each of these towns also holds a town mandate
+        (R-REG-1: one person, a district and a town mandate)."""
         self.town_deputies: dict[str, list[Deputy]] = {}
         for code, congress in self.town_congresses.items():
             town = self.area_by_code[code]
             dual = self.district_deputies[code][0]
             mandates = []
             for seat, constituency in enumerate(
-                c for c in self.town_constituencies[code] for _ in range(TOWN_SEATS_PER_CONSTITUENCY)
+                c for c in self.town_constituencies[code] for _ in range(facts.TOWN_SEATS_PER_CONSTITUENCY)
             ):
                 if seat == 0:
                     person, deputy_index = dual.person, self.index_of[dual.person_id]
@@ -463,8 +431,9 @@ class _Seeder:
                     )
                 )
             self.town_deputies[code] = mandates
-        self.person_index = index
+        return index
 
+    def name_group_leaders(self) -> None:
         for code, group in self.district_group.items():
             leader = self.district_deputies[code][0].person.name
             self.upsert(DeputyGroup, {"pk": group.pk}, leader_name=leader)
@@ -478,14 +447,14 @@ class _Seeder:
         fields."""
         standing = self.upsert(
             Committee,
-            {"congress": self.district_congress, "name": STANDING_COMMITTEE_NAME},
+            {"congress": self.district_congress, "name": facts.STANDING_COMMITTEE_NAME},
             kind=CommitteeKind.STANDING,
             fields="",
         )
         member_areas = [a.code for a in self.areas if a.kind == RegionKind.STREET]
         member_areas += list(self.town_congresses)
         self.standing_members: list[CommitteeMember] = []
-        for number, (area_code, title) in enumerate(zip(member_areas, STANDING_TITLES, strict=True), 1):
+        for number, (area_code, title) in enumerate(zip(member_areas, facts.STANDING_TITLES, strict=True), 1):
             person = self.person(code=f"SJCW-{number:02d}", index=self.person_index + number)
             member = self.upsert(CommitteeMember, {"committee": standing, "person": person}, title=title)
             contacts = [d for d in self.district_deputies[area_code] if d.status == DeputyStatus.SERVING][
@@ -497,7 +466,7 @@ class _Seeder:
             self.standing_members.append(member)
 
         serving = [d for mandates in self.district_deputies.values() for d in mandates]
-        for name, kind, fields_ in SPECIAL_COMMITTEES:
+        for name, kind, fields_ in facts.SPECIAL_COMMITTEES:
             committee = self.upsert(
                 Committee, {"congress": self.district_congress, "name": name}, kind=kind, fields=fields_
             )
@@ -506,11 +475,11 @@ class _Seeder:
 
     def reception_duties(self) -> None:
         """Who is on duty at each street's or town's 代表之家 on the coming Wednesdays."""
-        first = self.today + datetime.timedelta(days=(RECEPTION_WEEKDAY - self.today.weekday()) % 7)
+        first = self.today + datetime.timedelta(days=(facts.RECEPTION_WEEKDAY - self.today.weekday()) % 7)
         for area in self.areas:
             on_duty = self.district_deputies[area.code] + self.town_deputies.get(area.code, [])[1:]
             on_duty = [d for d in on_duty if d.status == DeputyStatus.SERVING]
-            for week in range(RECEPTION_WEEKS):
+            for week in range(facts.RECEPTION_WEEKS):
                 self.upsert(
                     ReceptionDuty,
                     {

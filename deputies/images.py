@@ -42,6 +42,11 @@ class ImageSpec:
 PHOTO = ImageSpec(size=(360, 480), crop=True, format="JPEG", extension="jpg", content_type="image/jpeg")
 # A QR code must not be cropped or blurred: fit inside a square and keep it lossless.
 QR_CODE = ImageSpec(size=(480, 480), crop=False, format="PNG", extension="png", content_type="image/png")
+# A photo shown whole (fit, never cropped), large enough to read a sign: citizens' evidence with an
+# opinion, photos of contact activities and of report articles.
+WHOLE_PHOTO = ImageSpec(
+    size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg"
+)
 
 
 def _reject_size(upload) -> None:

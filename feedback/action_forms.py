@@ -18,9 +18,9 @@ from django import forms
 from django.db.models import Q
 
 from deputies.models import Deputy, Level, Organization, RegionKind
+from songjiang_liaison.forms import BootstrapMixin
 
 from . import routing, workflow
-from .forms import BootstrapMixin
 from .models import RouteLevel
 from .permissions import current_body
 

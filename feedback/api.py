@@ -14,7 +14,6 @@ into HTML by mistake still cannot run a script a citizen typed in; parsed values
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -29,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies import permissions as access
+from songjiang_liaison import errors
 from songjiang_liaison.api import StandardPagination
 from songjiang_liaison.content_policy import BrowsableAPIRenderer
 
@@ -50,12 +50,6 @@ class SafeJSONRenderer(JSONRenderer):
 
 
 RENDERERS = [SafeJSONRenderer, BrowsableAPIRenderer]  # the browsable API within the CSP (docs/csp.md)
-
-
-def _field_errors(exc: DjangoValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
 def _rate_limited(exc: abuse.RateLimited) -> Response:
@@ -133,21 +127,17 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "submitter_address": data["submitter_address"],
             "consent": data["consent"],
         }
-        try:
-            scope = f"user:{user.pk}" if user else f"ip:{abuse.client_ip(request)}"
-            key = services.idempotency_key_for(request.headers.get("Idempotency-Key", ""), scope=scope)
-            if (earlier := services.replayed(key)) is not None:  # a double click: the first answer
-                return Response(
-                    serializers.OpinionCreatedSerializer(earlier).data, status=status.HTTP_201_CREATED
-                )
-            services.validate_submission(**submission)
-            archive.check_consent(publish=data["publish"], confidential=data["confidential"])
-            # Only a recorder links an activity, and only one whose record they may see.
-            activity = (
-                services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
+        # A ValidationError from here on is a 400 with the errors by field (songjiang_liaison.api).
+        scope = f"user:{user.pk}" if user else f"ip:{abuse.client_ip(request)}"
+        key = services.idempotency_key_for(request.headers.get("Idempotency-Key", ""), scope=scope)
+        if (earlier := services.replayed(key)) is not None:  # a double click: the first answer
+            return Response(
+                serializers.OpinionCreatedSerializer(earlier).data, status=status.HTTP_201_CREATED
             )
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        services.validate_submission(**submission)
+        archive.check_consent(publish=data["publish"], confidential=data["confidential"])
+        # Only a recorder links an activity, and only one whose record they may see.
+        activity = services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
         # Counted only once the submission is valid, as on the page: correcting mistakes is not spamming.
         # Signed-in recorders have their own per-user budget; the public one per address.
         try:
@@ -157,20 +147,17 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
         except abuse.RateLimited as exc:
             return _rate_limited(exc)
-        try:
-            opinion = services.submit_opinion(
-                **submission,
-                confidential=data["confidential"],
-                publish=data["publish"],
-                photos=data["photos"],
-                recorded_by=user,
-                activity=activity,
-                client_ip=abuse.client_ip(request),
-                honeypot=data["website"],
-                idempotency_key=key,
-            )
-        except DjangoValidationError as exc:  # the photos
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        opinion = services.submit_opinion(
+            **submission,
+            confidential=data["confidential"],
+            publish=data["publish"],
+            photos=data["photos"],
+            recorded_by=user,
+            activity=activity,
+            client_ip=abuse.client_ip(request),
+            honeypot=data["website"],
+            idempotency_key=key,
+        )
         return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -239,12 +226,8 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         except workflow.ActionNotAllowed as exc:
             if races.lost_race(request.user, opinion, workflow_action):
-                return _conflict(request.user, pk, LOST_RACE)
-            return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-        except workflow.ActionConflict as exc:
-            return _conflict(request.user, pk, exc.message)
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+                raise workflow.ActionConflict(LOST_RACE) from exc
+            raise
         opinion = selectors.opinion_for(request.user, opinion.pk)
         return Response(
             serializers.OpinionDetailSerializer(opinion, context=self.get_serializer_context()).data
@@ -265,35 +248,26 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def publication(self, request, pk=None):
         opinion = self.get_object()
         if not archive.may_review(request.user, opinion):
-            return Response(
-                {"detail": gettext_lazy("您无权审核该意见的公开。")}, status=status.HTTP_403_FORBIDDEN
-            )
+            raise errors.NotAllowed(gettext_lazy("您无权审核该意见的公开。"))
         incoming = serializers.PublicationDecisionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            if data["decision"] == "approve":
-                opinion = archive.approve(
-                    opinion=opinion,
-                    user=request.user,
-                    public_content=data["public_content"],
-                    public_answer=data["public_answer"],
-                )
-            else:
-                opinion = archive.withhold(opinion=opinion, user=request.user, reason=data["withheld_reason"])
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        if data["decision"] == "approve":
+            opinion = archive.approve(
+                opinion=opinion,
+                user=request.user,
+                public_content=data["public_content"],
+                public_answer=data["public_answer"],
+            )
+        else:
+            opinion = archive.withhold(opinion=opinion, user=request.user, reason=data["withheld_reason"])
         return Response(serializers.PublicationSerializer(opinion).data)
 
-
-def _conflict(user, pk, message) -> Response:
-    """409, with the opinion's state now when the caller can still see it (the winner may have sent
-    it where the caller cannot follow: then the message alone)."""
-    body = {"detail": str(message)}
-    current = selectors.opinion_for(user, pk)
-    if current is not None:
-        body["state"] = current.state
-    return Response(body, status=status.HTTP_409_CONFLICT)
+    def describe_conflict(self, exc) -> dict:
+        """A 409 tells the opinion's state now when the caller can still see it (the winner may have
+        sent it where the caller cannot follow: then the message alone)."""
+        current = selectors.opinion_for(self.request.user, self.kwargs["pk"])
+        return {"state": current.state} if current is not None else {}
 
 
 def _tracked(code: str):
@@ -353,10 +327,8 @@ class RateView(APIView):
                 rating=incoming.validated_data["rating"],
                 comment=incoming.validated_data["comment"],
             )
-        except (workflow.ActionConflict, workflow.ActionNotAllowed) as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        except workflow.ActionNotAllowed as exc:  # not (or no longer) open to rating: a conflict
+            raise workflow.ActionConflict(exc.message) from exc
         return Response(serializers.PublicOpinionSerializer(opinion).data)
 
 

@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Deputy, Organization, Region
 from songjiang_liaison.filters import LARGEST_ID
+from songjiang_liaison.forms import BootstrapMixin, MultiplePhotoField, apply_errors
 
 from . import archive, workflow
 from .models import Channel, DeadlineKind, OpinionState, RouteLevel, SuggestionKind, SuggestionState
@@ -43,61 +43,6 @@ CONSENT_STATEMENT = _(
     "您填写的姓名、电话和地址仅用于代表和工作人员就本意见与您联系、反馈办理结果，"
     "只有负责办理的代表和工作人员可以查看，不会公开。"
 )
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, set once here instead of in every template."""
-
-    def _style_widgets(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            elif isinstance(widget, forms.HiddenInput):
-                continue
-            else:
-                css = "form-control"
-            classes = widget.attrs.get("class", "").split()
-            if css not in classes:
-                widget.attrs["class"] = " ".join([*classes, css])
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to five pictures. Each is checked (a real JPEG/PNG/WebP of at most 5 MB, via
-    `deputies.images`) by `services.submit_opinion`, whose errors show on this field."""
-
-    widget = MultipleImageInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
-        return attrs
-
-    def clean(self, data, initial=None):
-        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
-        if len(uploads) > MAX_PHOTOS:
-            raise ValidationError(
-                _("最多上传 %(n)s 张照片。"), code="too_many_photos", params={"n": MAX_PHOTOS}
-            )
-        for upload in uploads:
-            super().clean(upload, initial)
-        return uploads
 
 
 def street_and_town_choices():
@@ -132,7 +77,8 @@ class OpinionForm(BootstrapMixin, forms.Form):
         required=False,
         empty_label=_("不确定或不涉及"),
     )
-    photos = PhotosField(
+    photos = MultiplePhotoField(
+        max_files=MAX_PHOTOS,
         label=_("照片（选填）"),
         help_text=_("最多5张，每张不超过5MB，支持JPEG、PNG、WebP格式。"),
     )
@@ -214,15 +160,7 @@ class OpinionForm(BootstrapMixin, forms.Form):
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Show a service's ValidationError on the matching fields (region errors on the place)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            if field == "region":
-                field = "street"
-            elif field == "honeypot":
-                field = None
-            self.add_error(field if field in self.fields else None, errors)
+        apply_errors(self, exc, rename={"region": "street", "honeypot": None})
 
 
 class RecordedOpinionForm(OpinionForm):
@@ -481,12 +419,3 @@ class PublicationForm(BootstrapMixin, forms.Form):
 
 def action_label(action: str) -> str:
     return workflow.TRANSITIONS[action].label
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a workflow ValidationError on the form's matching fields."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.images import ImageSpec, normalize_image
+from deputies.images import WHOLE_PHOTO, normalize_image
 from deputies.models import Deputy, Organization, Region, RegionKind
 from deputies.validators import is_valid_phone, normalize_phone
 
@@ -30,10 +30,6 @@ CONTENT_MIN = 10
 CONTENT_MAX = 5000
 MAX_PHOTOS = 5
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
-# Citizens' photos are evidence: keep them whole (fit, never crop), large enough to read a sign.
-OPINION_PHOTO = ImageSpec(
-    size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg"
-)
 
 
 def recordable_activity(*, user, activity_id: int | None):
@@ -155,7 +151,7 @@ def _clean_photos(photos: Iterable) -> list:
     cleaned = []
     for photo in photos:
         try:
-            cleaned.append(normalize_image(photo, spec=OPINION_PHOTO))
+            cleaned.append(normalize_image(photo, spec=WHOLE_PHOTO))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
     return cleaned

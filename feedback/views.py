@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from deputies import permissions as access
 from deputies.models import Deputy, Region
+from songjiang_liaison.forms import apply_errors
 
 from . import (
     abuse,
@@ -513,7 +514,7 @@ def act(request, pk, action):
         except workflow.ActionConflict:
             return _conflict(request, selectors.opinion_for(request.user, pk))
         except ValidationError as exc:
-            f.add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("操作成功：%(action)s") % {"action": f.action_label(action)})
             return redirect("feedback:detail", pk=opinion.pk)
@@ -549,7 +550,7 @@ def publication(request, pk):
                 archive.withhold(opinion=opinion, user=request.user, reason=data["withheld_reason"])
                 messages.success(request, _("已决定不予公开。"))
         except ValidationError as exc:
-            f.add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("feedback:detail", pk=opinion.pk)
     context = _detail_context(request, opinion)

@@ -9,7 +9,6 @@ deputies; anyone else 403. A street, town or group outside the caller's jurisdic
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -68,11 +67,8 @@ class ComplianceReportView(APIView):
     )
     def get(self, request):
         params = request.query_params
-        try:
-            year = parse_year(params.get("year"))
-            filters = parse_filters(params, user=request.user, year=year)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        year = parse_year(params.get("year"))  # a ValidationError is a 400 (songjiang_liaison.api)
+        filters = parse_filters(params, user=request.user, year=year)
         report = selectors.compliance_report(user=request.user, year=year, filters=filters)
         fmt = params.get("format") or "json"
         if fmt in ("csv", "xlsx"):
@@ -103,10 +99,7 @@ class HandlingStatsView(APIView):
     def get(self, request):
         if not access.may_view_handling(request.user):
             raise PermissionDenied
-        try:
-            year = parse_year(request.query_params.get("year"))
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        year = parse_year(request.query_params.get("year"))
         stats = handling.handling_stats(user=request.user, year=year)
         fmt = request.query_params.get("format") or "json"
         if fmt in ("csv", "xlsx"):

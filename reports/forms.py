@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contacts import quotas
-from deputies.images import ACCEPT_ATTRIBUTE
 from deputies.models import Level
+from songjiang_liaison.forms import BootstrapMixin, MultiplePhotoField
 
 from .selectors import SORT_FIELDS, ReportFilters, groups_for_filter, regions_for_filter
 
@@ -75,26 +75,12 @@ def parse_filters(params, *, user, year: int, regions=None, groups=None) -> Repo
     return ReportFilters(level=level, region=region, group=group, compliant=compliant, sort=sort)
 
 
-class _Styled:
-    """Bootstrap classes on every widget (labels above fields come from the template)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select | forms.SelectMultiple)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css)
-
-
-class FundPlanForm(_Styled, forms.Form):
+class FundPlanForm(BootstrapMixin, forms.Form):
     planned = forms.DecimalField(label=_lazy("年度计划（元）"), min_value=0, max_digits=12, decimal_places=2)
     notes = forms.CharField(label=_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SpendingForm(_Styled, forms.Form):
+class SpendingForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(
         label=_lazy("金额（元）"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
@@ -102,31 +88,13 @@ class SpendingForm(_Styled, forms.Form):
     purpose = forms.CharField(label=_lazy("用途"), max_length=200)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several photos in one input (Django's documented pattern for multiple uploads); each is checked
-    and re-encoded by `reports.services.save_article`."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleImageField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
-class ArticleForm(_Styled, forms.Form):
+class ArticleForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_lazy("标题"), max_length=200)
     body = forms.CharField(label=_lazy("正文"), widget=forms.Textarea(attrs={"rows": 10}))
     deputies = forms.ModelMultipleChoiceField(
         label=_lazy("相关代表"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
-    photos = MultipleImageField(label=_lazy("照片"), required=False)
+    photos = MultiplePhotoField(label=_lazy("照片"), required=False)
 
     def __init__(self, *args, deputies_queryset, **kwargs):
         super().__init__(*args, **kwargs)

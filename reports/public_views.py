@@ -50,7 +50,7 @@ def response_times(request):
             "year": year,
             "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
             "chart_data": chart,
-            "map_values": {row.region_id: row.received for row in figures.bodies},
+            "map_values": {row.pk: row.received for row in figures.bodies},
             "licence": rt.licence(),
             "licence_url": rt.licence_url(),
         },

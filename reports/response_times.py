@@ -64,22 +64,25 @@ def _days(start: datetime.datetime, end: datetime.datetime) -> float:
 
 
 @dataclass
-class BodyRow:
-    """One street or town liaison body."""
+class HandlingRow:
+    """One street or town liaison body, or one handling unit: the opinions it received (a unit: the
+    assignments it was given), the units' replies and how fast, feedback and ratings."""
 
-    region_id: int
-    place: str
-    body: str
+    pk: int  # the street's or town's region (a body), the organization (a unit)
+    name: str  # the liaison body's or the unit's name
+    is_unit: bool = False
+    place: str = ""  # the street or town (bodies)
     received: int = 0
-    routed: int = 0
+    routed: int = 0  # bodies: routed on, and within 5 working days
     routed_in_time: int = 0
     replies: int = 0
     replies_on_time: int = 0
-    answered: int = 0
+    answered: int = 0  # bodies
     fed_back: int = 0
     rated: int = 0
     satisfied: int = 0
-    answer_days: list[float] = field(default_factory=list, repr=False)
+    # Days from receipt to the answer (a body), from assignment to the reply (a unit).
+    days: list[float] = field(default_factory=list, repr=False)
 
     @property
     def routed_in_time_rate(self):
@@ -91,17 +94,34 @@ class BodyRow:
 
     @property
     def median_days(self):
-        return _median(self.answer_days)
+        return _median(self.days)
 
     @property
     def satisfaction_rate(self):
         return _rate(self.satisfied, self.rated)
 
     def as_dict(self) -> dict:
+        feedback = {
+            "fed_back": self.fed_back,
+            "rated": self.rated,
+            "satisfied": self.satisfied,
+            "satisfaction_rate": self.satisfaction_rate,
+        }
+        if self.is_unit:
+            return {
+                "organization": self.pk,
+                "name": self.name,
+                "assigned": self.received,
+                "replies": self.replies,
+                "replies_on_time": self.replies_on_time,
+                "on_time_rate": self.on_time_rate,
+                "median_days_to_reply": self.median_days,
+                **feedback,
+            }
         return {
-            "region": self.region_id,
+            "region": self.pk,
             "place": self.place,
-            "body": self.body,
+            "body": self.name,
             "received": self.received,
             "routed": self.routed,
             "routed_within_5_working_days": self.routed_in_time,
@@ -111,52 +131,7 @@ class BodyRow:
             "on_time_rate": self.on_time_rate,
             "answered": self.answered,
             "median_days_to_answer": self.median_days,
-            "fed_back": self.fed_back,
-            "rated": self.rated,
-            "satisfied": self.satisfied,
-            "satisfaction_rate": self.satisfaction_rate,
-        }
-
-
-@dataclass
-class UnitRow:
-    """One handling unit."""
-
-    organization_id: int
-    name: str
-    assigned: int = 0
-    replies: int = 0
-    replies_on_time: int = 0
-    fed_back: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    reply_days: list[float] = field(default_factory=list, repr=False)
-
-    @property
-    def on_time_rate(self):
-        return _rate(self.replies_on_time, self.replies)
-
-    @property
-    def median_days(self):
-        return _median(self.reply_days)
-
-    @property
-    def satisfaction_rate(self):
-        return _rate(self.satisfied, self.rated)
-
-    def as_dict(self) -> dict:
-        return {
-            "organization": self.organization_id,
-            "name": self.name,
-            "assigned": self.assigned,
-            "replies": self.replies,
-            "replies_on_time": self.replies_on_time,
-            "on_time_rate": self.on_time_rate,
-            "median_days_to_reply": self.median_days,
-            "fed_back": self.fed_back,
-            "rated": self.rated,
-            "satisfied": self.satisfied,
-            "satisfaction_rate": self.satisfaction_rate,
+            **feedback,
         }
 
 
@@ -187,8 +162,8 @@ class DeputyRow:
 class ResponseTimes:
     year: int
     as_of: datetime.date
-    bodies: list[BodyRow]
-    units: list[UnitRow]
+    bodies: list[HandlingRow]
+    units: list[HandlingRow]
     deputies: list[DeputyRow]
 
     def as_dict(self) -> dict:
@@ -228,9 +203,9 @@ def _places_and_bodies() -> tuple[list[tuple[int, str]], dict[int, str]]:
     return places, body_names
 
 
-def _bodies(opinions, year: int) -> list[BodyRow]:
+def _bodies(opinions, year: int) -> list[HandlingRow]:
     places, body_names = pagecache.memo("response-times-places", _places_and_bodies)
-    rows = {pk: BodyRow(region_id=pk, place=name, body=body_names.get(pk, "")) for pk, name in places}
+    rows = {pk: HandlingRow(pk=pk, place=name, name=body_names.get(pk, "")) for pk, name in places}
     counts = (
         opinions.order_by()
         .annotate(st=_street_or_town_id())
@@ -268,7 +243,7 @@ def _bodies(opinions, year: int) -> list[BodyRow]:
             row.routed_in_time += 1
         answered_at = replied_at or fed_back_at
         if answered_at:
-            row.answer_days.append(_days(received_at, answered_at))
+            row.days.append(_days(received_at, answered_at))
     replies = (
         Assignment.objects.filter(opinion__in=opinions.order_by().values("pk"), replied_at__isnull=False)
         .order_by()
@@ -283,7 +258,7 @@ def _bodies(opinions, year: int) -> list[BodyRow]:
     return list(rows.values())
 
 
-def _units(opinions) -> list[UnitRow]:
+def _units(opinions) -> list[HandlingRow]:
     assignments = Assignment.objects.filter(opinion__in=opinions.order_by().values("pk")).order_by()
     counts = assignments.values("organization_id", "organization__name").annotate(
         assigned=Count("pk"),
@@ -294,10 +269,11 @@ def _units(opinions) -> list[UnitRow]:
         satisfied=Count("pk", filter=Q(opinion__rating__in=GOOD_RATINGS)),
     )
     rows = {
-        c["organization_id"]: UnitRow(
-            organization_id=c["organization_id"],
+        c["organization_id"]: HandlingRow(
+            pk=c["organization_id"],
             name=c["organization__name"],
-            assigned=c["assigned"],
+            is_unit=True,
+            received=c["assigned"],
             replies=c["replies"],
             replies_on_time=c["on_time"],
             fed_back=c["fed_back"],
@@ -310,7 +286,7 @@ def _units(opinions) -> list[UnitRow]:
         "organization_id", "assigned_at", "replied_at"
     )
     for org_id, assigned_at, replied_at in durations:
-        rows[org_id].reply_days.append(_days(assigned_at, replied_at))
+        rows[org_id].days.append(_days(assigned_at, replied_at))
     return sorted(rows.values(), key=lambda row: row.name)
 
 
@@ -362,94 +338,60 @@ class Table:
     rows: list[list]
 
 
+# Each table's columns: the header (named uniquely, with its unit) and the row's attribute.
+BODY_COLUMNS = (
+    (_("街道、镇"), "place"),
+    (_("联络机构"), "name"),
+    (_("收到（件）"), "received"),
+    (_("已转交（件）"), "routed"),
+    (_("5个工作日内转交（件）"), "routed_in_time"),
+    (_("5个工作日内转交率（%）"), "routed_in_time_rate"),
+    (_("承办单位答复（件）"), "replies"),
+    (_("按期答复（件）"), "replies_on_time"),
+    (_("按期答复率（%）"), "on_time_rate"),
+    (_("答复用时中位数（天）"), "median_days"),
+    (_("已反馈群众（件）"), "fed_back"),
+    (_("参与评价（件）"), "rated"),
+    (_("满意和基本满意（件）"), "satisfied"),
+    (_("满意率（%）"), "satisfaction_rate"),
+)
+UNIT_COLUMNS = (
+    (_("承办单位"), "name"),
+    (_("交办（件）"), "received"),
+    (_("已答复（件）"), "replies"),
+    (_("按期答复（件）"), "replies_on_time"),
+    (_("按期答复率（%）"), "on_time_rate"),
+    (_("答复用时中位数（天）"), "median_days"),
+    (_("已反馈群众（件）"), "fed_back"),
+    (_("参与评价（件）"), "rated"),
+    (_("满意和基本满意（件）"), "satisfied"),
+    (_("满意率（%）"), "satisfaction_rate"),
+)
+DEPUTY_COLUMNS = (
+    (_("代表"), "name"),
+    (_("所属人大"), "congress"),
+    (_("反映意见（件）"), "reflected"),
+    (_("已获答复（件）"), "answered"),
+    (_("答复率（%）"), "answered_rate"),
+)
+
+
 def tables(rt: ResponseTimes) -> list[Table]:
     """The three tables, columns named uniquely with their units; None is "no data" (shown "—")."""
-    bodies = Table(
-        "bodies",
-        str(_("各街道、镇联络机构")),
-        [
-            str(h)
-            for h in (
-                _("街道、镇"),
-                _("联络机构"),
-                _("收到（件）"),
-                _("已转交（件）"),
-                _("5个工作日内转交（件）"),
-                _("5个工作日内转交率（%）"),
-                _("承办单位答复（件）"),
-                _("按期答复（件）"),
-                _("按期答复率（%）"),
-                _("答复用时中位数（天）"),
-                _("已反馈群众（件）"),
-                _("参与评价（件）"),
-                _("满意和基本满意（件）"),
-                _("满意率（%）"),
-            )
-        ],
-        [
-            [
-                r.place,
-                r.body,
-                r.received,
-                r.routed,
-                r.routed_in_time,
-                r.routed_in_time_rate,
-                r.replies,
-                r.replies_on_time,
-                r.on_time_rate,
-                r.median_days,
-                r.fed_back,
-                r.rated,
-                r.satisfied,
-                r.satisfaction_rate,
-            ]
-            for r in rt.bodies
-        ],
+    return [
+        _table("bodies", _("各街道、镇联络机构"), BODY_COLUMNS, rt.bodies),
+        _table("units", _("各承办单位"), UNIT_COLUMNS, rt.units),
+        _table("deputies", _("各位代表"), DEPUTY_COLUMNS, rt.deputies),
+    ]
+
+
+def _table(key: str, title, columns, rows) -> Table:
+    return Table(
+        key,
+        str(title),
+        [str(header) for header, _attribute in columns],
+        [[getattr(row, attribute) for _header, attribute in columns] for row in rows],
     )
-    units = Table(
-        "units",
-        str(_("各承办单位")),
-        [
-            str(h)
-            for h in (
-                _("承办单位"),
-                _("交办（件）"),
-                _("已答复（件）"),
-                _("按期答复（件）"),
-                _("按期答复率（%）"),
-                _("答复用时中位数（天）"),
-                _("已反馈群众（件）"),
-                _("参与评价（件）"),
-                _("满意和基本满意（件）"),
-                _("满意率（%）"),
-            )
-        ],
-        [
-            [
-                r.name,
-                r.assigned,
-                r.replies,
-                r.replies_on_time,
-                r.on_time_rate,
-                r.median_days,
-                r.fed_back,
-                r.rated,
-                r.satisfied,
-                r.satisfaction_rate,
-            ]
-            for r in rt.units
-        ],
-    )
-    deputies = Table(
-        "deputies",
-        str(_("各位代表")),
-        [
-            str(h)
-            for h in (_("代表"), _("所属人大"), _("反映意见（件）"), _("已获答复（件）"), _("答复率（%）"))
-        ],
-        [[r.name, r.congress, r.reflected, r.answered, r.answered_rate] for r in rt.deputies],
-    )
-    return [bodies, units, deputies]
 
 
 def table(rt: ResponseTimes, key: str) -> Table | None:

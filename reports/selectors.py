@@ -544,3 +544,26 @@ def funds_summary(user, year: int) -> list[FundLine]:
         )
         for r in rows
     ]
+
+
+def own_liaison_body(user):
+    """The liaison body whose work fund `user` keeps (their own organization), or None."""
+    return user.organization if user.organization_id and user.organization.is_liaison_body else None
+
+
+def work_fund(organization, year: int):
+    """`organization`'s work fund for `year` (its plan), or None when no plan was entered."""
+    from .models import WorkFund
+
+    funds = WorkFund.objects.filter(organization=organization, year=year)
+    return funds.select_related("organization").first()
+
+
+def recent_spendings(organization, year: int, *, limit: int = 100):
+    """The latest spendings of `organization`'s fund for `year`, newest first (none without a body)."""
+    from .models import FundSpending
+
+    if organization is None:
+        return []
+    spendings = FundSpending.objects.filter(fund__organization=organization, fund__year=year)
+    return spendings.order_by("-date", "-id")[:limit]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from contacts import quotas
 from deputies import permissions as access
-from deputies.images import ImageSpec, normalize_image
+from deputies.images import WHOLE_PHOTO, normalize_image
 from ops.outbox import enqueue
 
 from . import exports
@@ -37,10 +37,6 @@ logger = logging.getLogger(__name__)
 
 # How often a running export writes its progress (every this many rows, and at least 20 times).
 PROGRESS_EVERY = 500
-# Article photos are shown whole (not cropped like portraits), at most this size, as JPEG.
-ARTICLE_PHOTO = ImageSpec(
-    size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg"
-)
 
 
 def request_export(*, user, year: int, filters: ReportFilters, fmt: str) -> Export:
@@ -246,8 +242,8 @@ def save_article(
 def _article_photo(upload):
     """Articles are public: a photo is accepted only as a real JPEG, PNG or WebP image within
     MAX_PHOTO_BYTES, and stored re-encoded (no EXIF: no GPS position, no camera) under a random name
-    (the original file name may hold a phone number), fitted inside ARTICLE_PHOTO's box."""
-    return normalize_image(upload, spec=ARTICLE_PHOTO)
+    (the original file name may hold a phone number), fitted inside WHOLE_PHOTO's box (1600 px)."""
+    return normalize_image(upload, spec=WHOLE_PHOTO)
 
 
 def publish_article(*, actor, article: Article, publish: bool = True) -> Article:

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from contacts import quotas
 from deputies import permissions as access
+from songjiang_liaison.forms import apply_errors
 from songjiang_liaison.replica import reads_from_replica
 
 from . import exports, forms, handling, public, selectors, services
 from .forms import parse_filters, parse_year
-from .models import Article, ComplianceSnapshot, Export, ExportState, FundSpending, WorkFund
+from .models import Article, ComplianceSnapshot, Export, ExportState
 from .selectors import MEASURES, ComplianceReport, ReportFilters
 
 YEARS_SHOWN = 5
@@ -292,14 +293,6 @@ def public_statistics(request):
 # --- Work funds ------------------------------------------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def funds(request):
     """GET/POST reports/funds/?year=: a liaison body's yearly plan and spending (§五(七))."""
@@ -310,48 +303,57 @@ def funds(request):
         year = parse_year(request.GET.get("year") or request.POST.get("year"))
     except ValidationError:
         return bad_year(request)
-    own = user.organization if user.organization_id and user.organization.is_liaison_body else None
+    own = selectors.own_liaison_body(user)
     plan_form = forms.FundPlanForm(prefix="plan")
     spending_form = forms.SpendingForm(prefix="spend")
     if request.method == "POST" and own is not None:
         if "plan-planned" in request.POST:
             plan_form = forms.FundPlanForm(request.POST, prefix="plan")
-            if plan_form.is_valid():
-                try:
-                    services.set_fund_plan(actor=user, organization=own, year=year, **plan_form.cleaned_data)
-                    messages.success(request, _("年度经费计划已保存。"))
-                    return redirect(f"{request.path}?year={year}")
-                except ValidationError as exc:
-                    _apply_errors(plan_form, exc)
+            if _save_fund_plan(request, plan_form, own, year):
+                return redirect(f"{request.path}?year={year}")
         else:
             spending_form = forms.SpendingForm(request.POST, prefix="spend")
-            fund = WorkFund.objects.filter(organization=own, year=year).select_related("organization").first()
-            if fund is None:
-                spending_form.add_error(None, _("请先填写本年度经费计划。"))
-            elif spending_form.is_valid():
-                try:
-                    services.record_spending(actor=user, fund=fund, **spending_form.cleaned_data)
-                    messages.success(request, _("支出已登记。"))
-                    return redirect(f"{request.path}?year={year}")
-                except ValidationError as exc:
-                    _apply_errors(spending_form, exc)
-    lines = selectors.funds_summary(user, year)
-    spendings = (
-        FundSpending.objects.filter(fund__organization=own, fund__year=year).order_by("-date", "-id")[:100]
-        if own
-        else []
-    )
+            if _record_spending(request, spending_form, own, year):
+                return redirect(f"{request.path}?year={year}")
     this_year = timezone.localdate().year
     context = {
         "year": year,
         "years": list(range(this_year, this_year - YEARS_SHOWN, -1)),
-        "lines": lines,
+        "lines": selectors.funds_summary(user, year),
         "own": own,
         "plan_form": plan_form,
         "spending_form": spending_form,
-        "spendings": spendings,
+        "spendings": selectors.recent_spendings(own, year),
     }
     return render(request, "reports/funds.html", context)
+
+
+def _save_fund_plan(request, form, own, year: int) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.set_fund_plan(actor=request.user, organization=own, year=year, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, _("年度经费计划已保存。"))
+    return True
+
+
+def _record_spending(request, form, own, year: int) -> bool:
+    fund = selectors.work_fund(own, year)
+    if fund is None:
+        form.add_error(None, _("请先填写本年度经费计划。"))
+        return False
+    if not form.is_valid():
+        return False
+    try:
+        services.record_spending(actor=request.user, fund=fund, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, _("支出已登记。"))
+    return True
 
 
 # --- Publicity articles ----------------------------------------------------------------------------
@@ -402,7 +404,7 @@ def article_edit(request, pk: int | None = None):
         try:
             article = services.save_article(actor=request.user, article=article, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("文章已保存。"))
             return redirect("reports:article_detail", pk=article.pk)

@@ -1,15 +1,20 @@
-"""Shared building blocks for the REST API v1: pagination, permission classes, base viewsets.
+"""Shared building blocks for the REST API v1: pagination, permission classes, base viewsets, and the
+one exception handler that turns a service's refusal into a status code (400, 403, 409).
 
 Every app's `api.py` may reuse these so that all list endpoints page the same way
 (`count`, `next`, `previous`, `results`; `?page=` and `?page_size=`) and refuse the same way.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, status, views, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from deputies import permissions as access
+
+from . import errors
 
 
 class StandardPagination(PageNumberPagination):
@@ -49,3 +54,34 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+
+def field_errors(exc: DjangoValidationError) -> dict:
+    """A django ValidationError as an API body: messages by field, or under `non_field_errors`."""
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: a service's refusal as a status code, for every API view.
+
+    django `ValidationError` → 400 with the messages by field; `errors.NotAllowed` → 403 and
+    `errors.Conflict` → 409, with `{"detail": message}` and the error's `extra`. A view may add to a
+    conflict's body (e.g. the state the object is in now) with a `describe_conflict(exc)` method.
+    Everything else is DRF's own handling (its exceptions, `Http404`, django's `PermissionDenied`)."""
+    if isinstance(exc, DjangoValidationError):
+        response = Response(field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, errors.NotAllowed | errors.Conflict):
+        body = {"detail": str(exc.message), **exc.extra}
+        code = status.HTTP_403_FORBIDDEN
+        if isinstance(exc, errors.Conflict):
+            code = status.HTTP_409_CONFLICT
+            describe = getattr(context.get("view"), "describe_conflict", None)
+            if describe is not None:
+                body.update(describe(exc))
+        response = Response(body, status=code)
+    else:
+        return views.exception_handler(exc, context)
+    views.set_rollback()
+    return response

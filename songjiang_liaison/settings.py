@@ -301,6 +301,8 @@ if min(LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURE_WI
 
 REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
+    # A service's ValidationError → 400, NotAllowed → 403, Conflict → 409 (songjiang_liaison/errors.py).
+    "EXCEPTION_HANDLER": "songjiang_liaison.api.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

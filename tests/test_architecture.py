@@ -31,19 +31,14 @@ KNOWN_CIRCLES = (
     {"feedback.api", "feedback.suggestions.api"},
 )
 LONG_MODULES = {
-    "contacts/forms.py",
     "contacts/models.py",
     "contacts/quotas.py",
     "contacts/services.py",
     "contacts/views.py",
-    "deputies/demo.py",
-    "deputies/models.py",
     "feedback/suggestions/workflow.py",
 }
 LONG_FUNCTIONS = {
     "contacts/selectors.py:record_entries",
-    "bench/compliance_report.py:generate",
-    "bench/compliance_report.py:main",
     "contacts/demo.py:plans",
     "contacts/quotas.py:annotate_progress",
     "contacts/record_services.py:record_committee_contact",
@@ -51,14 +46,9 @@ LONG_FUNCTIONS = {
     "contacts/reminders.py:send_term_report_reminders",
     "contacts/services.py:_apply_changes",
     "contacts/services.py:log_activity",
-    "deputies/demo.py:deputies",
-    "deputies/demo.py:organizations",
-    "deputies/importer/validation.py:_match_people",
-    "deputies/importer/validation.py:_validate_row",
     "feedback/demo.py:run",
     "feedback/services.py:submit_opinion",
     "feedback/services.py:validate_submission",
-    "reports/response_times.py:tables",
 }
 # Which app may import which (docs/architecture.md): accounts is the ground floor, the registry
 # (deputies) stands on it, activities (contacts) point at opinions (feedback), reports read them all.

@@ -58,13 +58,24 @@ class _Lookups:
 
 
 def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
+    """The row's values checked one by one (in the order of the report), cleaned into `row.clean`."""
     errors: list[RowError] = []
 
     def error(zh: str, en: str) -> None:
         errors.append(RowError(row.number, zh, en))
 
     values = {key: (raw if key.endswith("_date") else _text(raw)) for key, raw in row.values.items()}
-    clean = row.clean
+    _check_columns(row, values, error)
+    _check_gender_and_level(row, values, error)
+    _check_congress_and_region(row, values, lookups, error)
+    if row.congress:
+        _check_constituency_and_group(row, values, lookups, error)
+    _check_contact_details(row, values, error)
+    _check_term(row, values, error)
+    return errors
+
+
+def _check_columns(row: _Row, values: dict, error) -> None:
     for column in COLUMNS:
         value = values.get(column.key)
         if column.required and (value is None or _text(value) == ""):
@@ -74,9 +85,12 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
                 f"{column.label}超过{column.max_length}个字",
                 f"{column.english} ({column.headers[0]}) is longer than {column.max_length} characters",
             )
-    clean["name"] = values.get("name", "")
-    clean["registry_code"] = values.get("registry_code") or None
+    row.clean["name"] = values.get("name", "")
+    row.clean["registry_code"] = values.get("registry_code") or None
 
+
+def _check_gender_and_level(row: _Row, values: dict, error) -> None:
+    clean = row.clean
     gender = values.get("gender", "")
     if gender:
         clean["gender"] = GENDERS.get(gender.lower())
@@ -85,7 +99,6 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
                 f"性别「{_shown(gender)}」无效，应为「男」或「女」",
                 f"invalid gender '{_shown(gender)}' (use 男 or 女)",
             )
-
     level = values.get("level", "")
     clean["level"] = LEVELS.get(level.lower()) if level else None
     if level and clean["level"] is None:
@@ -94,20 +107,22 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
             f"invalid level '{_shown(level)}' (use 区级 or 镇级)",
         )
 
+
+def _check_congress_and_region(row: _Row, values: dict, lookups: _Lookups, error) -> None:
+    level = values.get("level", "")
     congress_name = values.get("congress", "")
     congress = lookups.congresses.get(congress_name) if congress_name else None
     row.congress = congress
     if congress_name and congress is None:
         error(f"未知的人民代表大会「{_shown(congress_name)}」", f"unknown congress '{_shown(congress_name)}'")
-    if congress and clean["level"] and congress.level != clean["level"]:
+    if congress and row.clean["level"] and congress.level != row.clean["level"]:
         error(
             f"层级「{_shown(level)}」与「{congress.name}」不符",
             f"level '{_shown(level)}' does not match the congress '{congress.name}'",
         )
-
     region_name = values.get("region", "")
     region = lookups.regions.get(region_name) if region_name else None
-    clean["region"] = region
+    row.clean["region"] = region
     if region_name and region is None:
         error(f"未知的街镇「{_shown(region_name)}」", f"unknown street or town '{_shown(region_name)}'")
     if region and congress and congress.level == Level.TOWN and region.pk != congress.region_id:
@@ -115,37 +130,34 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
             f"「{region.name}」不在「{congress.name}」的范围内",
             f"'{region.name}' is not within the congress '{congress.name}'",
         )
-    if (
-        region
-        and congress
-        and congress.level == Level.DISTRICT
-        and region.kind
-        not in (
-            RegionKind.STREET,
-            RegionKind.TOWN,
-        )
-    ):
+    street_or_town = (RegionKind.STREET, RegionKind.TOWN)
+    if region and congress and congress.level == Level.DISTRICT and region.kind not in street_or_town:
         error(f"「{region.name}」不是街道或镇", f"'{region.name}' is not a street or town")
 
-    if congress:
-        for key, table, zh_kind, en_kind in (
-            ("constituency", lookups.constituencies, "选区", "constituency"),
-            ("group", lookups.groups, "代表小组", "deputy group"),
-        ):
-            name = values.get(key, "")
-            found = table.get((congress.pk, name)) if name else None
-            clean[key] = found
-            if name and found is None:
-                error(
-                    f"「{congress.name}」中没有{zh_kind}「{_shown(name)}」",
-                    f"unknown {en_kind} '{_shown(name)}' in the congress '{congress.name}'",
-                )
-            elif found and region and found.region_id != region.pk:
-                error(
-                    f"{zh_kind}「{_shown(name)}」不属于「{region.name}」",
-                    f"the {en_kind} '{_shown(name)}' is not in '{region.name}'",
-                )
 
+def _check_constituency_and_group(row: _Row, values: dict, lookups: _Lookups, error) -> None:
+    congress, region = row.congress, row.clean["region"]
+    for key, table, zh_kind, en_kind in (
+        ("constituency", lookups.constituencies, "选区", "constituency"),
+        ("group", lookups.groups, "代表小组", "deputy group"),
+    ):
+        name = values.get(key, "")
+        found = table.get((congress.pk, name)) if name else None
+        row.clean[key] = found
+        if name and found is None:
+            error(
+                f"「{congress.name}」中没有{zh_kind}「{_shown(name)}」",
+                f"unknown {en_kind} '{_shown(name)}' in the congress '{congress.name}'",
+            )
+        elif found and region and found.region_id != region.pk:
+            error(
+                f"{zh_kind}「{_shown(name)}」不属于「{region.name}」",
+                f"the {en_kind} '{_shown(name)}' is not in '{region.name}'",
+            )
+
+
+def _check_contact_details(row: _Row, values: dict, error) -> None:
+    clean = row.clean
     for key in ("public_phone", "private_phone"):
         phone = values.get(key, "")
         # A mobile number is kept in its normal form (13916001234), whatever way the list wrote it.
@@ -166,6 +178,9 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
     for key in ("work_unit", "position", "fields", "end_reason"):
         clean[key] = values.get(key, "")
 
+
+def _check_term(row: _Row, values: dict, error) -> None:
+    clean, congress = row.clean, row.congress
     for key in ("start_date", "end_date"):
         raw = values.get(key)
         if raw is None or _text(raw) == "":
@@ -191,109 +206,108 @@ def _validate_row(row: _Row, lookups: _Lookups) -> list[RowError]:
             f"任期开始日期 {start:%Y-%m-%d} 不在「{congress.name}」的届期内",
             f"the term start {start:%Y-%m-%d} is outside the term of '{congress.name}'",
         )
-    return errors
 
 
 def _match_people(rows: list[_Row], lookups: _Lookups) -> list[RowError]:
     """Duplicates within the file and against the database; finds the person each row updates."""
     errors: list[RowError] = []
-    seen_code: dict[tuple[int, str], _Row] = {}
-    seen_name: dict[tuple[int, str], list[_Row]] = defaultdict(list)
-    code_owner: dict[str, _Row] = {}
+    seen = _Seen()
     for row in rows:
-        name, code, congress = row.clean["name"], row.clean["registry_code"], row.congress
-        if code:
-            owner = code_owner.setdefault(code, row)
-            if owner.clean["name"] != name:
-                errors.append(
-                    RowError(
-                        row.number,
-                        f"名册编号「{_shown(code)}」在第{owner.number}行属于「{_shown(owner.clean['name'])}」",
-                        f"registry code '{_shown(code)}' belongs to '{_shown(owner.clean['name'])}' "
-                        f"in row {owner.number}",
-                    )
-                )
-                continue
-        if congress is None:
-            continue
-        duplicate = seen_code.get((congress.pk, code)) if code else None
-        if duplicate is None:
-            duplicate = next(
-                (
-                    other
-                    for other in seen_name[(congress.pk, name)]
-                    if not code or not other.clean["registry_code"] or other.clean["registry_code"] == code
-                ),
-                None,
-            )
-        if duplicate is not None:
-            errors.append(
-                RowError(
-                    row.number,
-                    f"与第{duplicate.number}行重复：同一人在「{congress.name}」中只能有一个代表资格",
-                    f"duplicate of row {duplicate.number}: one person holds one mandate per congress "
-                    f"('{congress.name}')",
-                )
-            )
-            continue
-        if code:
-            seen_code[(congress.pk, code)] = row
-        seen_name[(congress.pk, name)].append(row)
-
-        existing = lookups.deputies_by_name.get((congress.pk, name), [])
-        if code:
-            person = lookups.people_by_code.get(code)
-            if person is not None and person.name != name:
-                errors.append(
-                    RowError(
-                        row.number,
-                        f"名册编号「{_shown(code)}」已登记为「{person.name}」，与姓名「{_shown(name)}」不符",
-                        f"registry code '{_shown(code)}' is already registered to '{person.name}', "
-                        f"not '{_shown(name)}'",
-                    )
-                )
-                continue
-            others = [d for d in existing if person is None or d.person_id != person.pk]
-            coded = [d for d in others if d.person.registry_code]
-            if coded:
-                other_code = coded[0].person.registry_code
-                errors.append(
-                    RowError(
-                        row.number,
-                        f"「{congress.name}」已有代表「{_shown(name)}」（名册编号「{other_code}」），"
-                        f"与本行名册编号「{_shown(code)}」不符，同一人不能重复登记",
-                        f"'{congress.name}' already has a deputy '{_shown(name)}' with registry code "
-                        f"'{other_code}', not '{_shown(code)}'; one person cannot be registered twice",
-                    )
-                )
-                continue
-            if others and (person is not None or len(others) > 1):
-                errors.append(
-                    RowError(
-                        row.number,
-                        f"「{congress.name}」已有未填名册编号的代表「{_shown(name)}」，同一人不能重复登记",
-                        f"'{congress.name}' already has a deputy '{_shown(name)}' without a registry code; "
-                        "one person cannot be registered twice",
-                    )
-                )
-                continue
-            if person is None and others:
-                # An earlier import without registry codes: adopt that person and record the code.
-                person = others[0].person
-            row.person = person
-        else:
-            if len(existing) > 1:
-                errors.append(
-                    RowError(
-                        row.number,
-                        f"「{congress.name}」中有多名代表名为「{_shown(name)}」，请填写名册编号",
-                        f"several deputies in '{congress.name}' are named '{_shown(name)}'; "
-                        "add the registry code",
-                    )
-                )
-                continue
-            row.person = existing[0].person if existing else None
+        problem = _duplicate_in_file(row, seen)
+        if problem is None and row.congress is not None:
+            problem = _match_existing(row, lookups)
+        if problem is not None:
+            errors.append(problem)
     return errors
+
+
+@dataclass
+class _Seen:
+    """The rows read so far, by (congress, registry code), by (congress, name) and by registry code."""
+
+    by_code: dict[tuple[int, str], _Row] = field(default_factory=dict)
+    by_name: dict[tuple[int, str], list[_Row]] = field(default_factory=lambda: defaultdict(list))
+    code_owner: dict[str, _Row] = field(default_factory=dict)
+
+
+def _duplicate_in_file(row: _Row, seen: _Seen) -> RowError | None:
+    """A registry code given to two names, or one person twice in one congress, within the file."""
+    name, code, congress = row.clean["name"], row.clean["registry_code"], row.congress
+    if code:
+        owner = seen.code_owner.setdefault(code, row)
+        if owner.clean["name"] != name:
+            return RowError(
+                row.number,
+                f"名册编号「{_shown(code)}」在第{owner.number}行属于「{_shown(owner.clean['name'])}」",
+                f"registry code '{_shown(code)}' belongs to '{_shown(owner.clean['name'])}' "
+                f"in row {owner.number}",
+            )
+    if congress is None:
+        return None
+    duplicate = seen.by_code.get((congress.pk, code)) if code else None
+    if duplicate is None:
+        duplicate = next(
+            (
+                other
+                for other in seen.by_name[(congress.pk, name)]
+                if not code or not other.clean["registry_code"] or other.clean["registry_code"] == code
+            ),
+            None,
+        )
+    if duplicate is not None:
+        return RowError(
+            row.number,
+            f"与第{duplicate.number}行重复：同一人在「{congress.name}」中只能有一个代表资格",
+            f"duplicate of row {duplicate.number}: one person holds one mandate per congress "
+            f"('{congress.name}')",
+        )
+    if code:
+        seen.by_code[(congress.pk, code)] = row
+    seen.by_name[(congress.pk, name)].append(row)
+    return None
+
+
+def _match_existing(row: _Row, lookups: _Lookups) -> RowError | None:
+    """The person already registered that the row updates (`row.person`), or why none can be chosen."""
+    name, code, congress = row.clean["name"], row.clean["registry_code"], row.congress
+    existing = lookups.deputies_by_name.get((congress.pk, name), [])
+    if not code:
+        if len(existing) > 1:
+            return RowError(
+                row.number,
+                f"「{congress.name}」中有多名代表名为「{_shown(name)}」，请填写名册编号",
+                f"several deputies in '{congress.name}' are named '{_shown(name)}'; add the registry code",
+            )
+        row.person = existing[0].person if existing else None
+        return None
+    person = lookups.people_by_code.get(code)
+    if person is not None and person.name != name:
+        return RowError(
+            row.number,
+            f"名册编号「{_shown(code)}」已登记为「{person.name}」，与姓名「{_shown(name)}」不符",
+            f"registry code '{_shown(code)}' is already registered to '{person.name}', not '{_shown(name)}'",
+        )
+    others = [d for d in existing if person is None or d.person_id != person.pk]
+    coded = [d for d in others if d.person.registry_code]
+    if coded:
+        other_code = coded[0].person.registry_code
+        return RowError(
+            row.number,
+            f"「{congress.name}」已有代表「{_shown(name)}」（名册编号「{other_code}」），"
+            f"与本行名册编号「{_shown(code)}」不符，同一人不能重复登记",
+            f"'{congress.name}' already has a deputy '{_shown(name)}' with registry code "
+            f"'{other_code}', not '{_shown(code)}'; one person cannot be registered twice",
+        )
+    if others and (person is not None or len(others) > 1):
+        return RowError(
+            row.number,
+            f"「{congress.name}」已有未填名册编号的代表「{_shown(name)}」，同一人不能重复登记",
+            f"'{congress.name}' already has a deputy '{_shown(name)}' without a registry code; "
+            "one person cannot be registered twice",
+        )
+    # An earlier import without registry codes: adopt that person and record the code.
+    row.person = person if person is not None or not others else others[0].person
+    return None
 
 
 def _one_person_per_code(rows: list[_Row]) -> list[RowError]:

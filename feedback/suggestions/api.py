@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -32,12 +31,6 @@ from . import selectors, serializers, services, workflow
 
 ACTION_PATTERN = "|".join(workflow.ACTIONS)
 LIST_FIELDS = ("co_units", "co_signers", "source_opinions", "attachments")
-
-
-def _field_errors(exc: DjangoValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
 def _data(request) -> dict:
@@ -131,21 +124,18 @@ class SuggestionViewSet(
     )
     def create(self, request, *args, **kwargs):
         data = _data(request)
-        try:
-            suggestion = services.create_draft(
-                user=request.user,
-                kind=data.get("kind") or "",
-                title=data.get("title") or "",
-                content=data.get("content") or "",
-                session=data.get("session"),
-                co_signers=data.get("co_signers") or [],
-                source_opinions=data.get("source_opinions") or [],
-                attachments=request.FILES.getlist("attachments") if request.FILES else [],
-                confidential=workflow._bool(data.get("confidential")),
-                deputy=data.get("deputy"),
-            )
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        suggestion = services.create_draft(
+            user=request.user,
+            kind=data.get("kind") or "",
+            title=data.get("title") or "",
+            content=data.get("content") or "",
+            session=data.get("session"),
+            co_signers=data.get("co_signers") or [],
+            source_opinions=data.get("source_opinions") or [],
+            attachments=request.FILES.getlist("attachments") if request.FILES else [],
+            confidential=workflow._bool(data.get("confidential")),
+            deputy=data.get("deputy"),
+        )
         return self._detail(suggestion, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -161,14 +151,7 @@ class SuggestionViewSet(
         if "confidential" in changes:
             changes["confidential"] = workflow._bool(changes["confidential"])
         changes["attachments"] = request.FILES.getlist("attachments") if request.FILES else []
-        try:
-            suggestion = services.update_draft(suggestion=suggestion, user=request.user, **changes)
-        except workflow.ActionNotAllowed as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-        except workflow.ActionConflict as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        suggestion = services.update_draft(suggestion=suggestion, user=request.user, **changes)
         return self._detail(suggestion)
 
     @extend_schema(
@@ -192,25 +175,22 @@ class SuggestionViewSet(
         if request.FILES.get("document"):
             data["document"] = request.FILES["document"]
         expected = data.pop("expected_state", None) or None
-        try:
-            suggestion = workflow.apply_action(
-                suggestion=suggestion,
-                action=workflow_action,
-                actor=request.user,
-                data=data,
-                expected_state=expected,
-            )
-        except workflow.ActionNotAllowed as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-        except workflow.ActionConflict as exc:
-            current = selectors.suggestion_for(request.user, pk)
-            return Response(
-                {"detail": exc.message, "state": current.state if current else None},
-                status=status.HTTP_409_CONFLICT,
-            )
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        suggestion = workflow.apply_action(
+            suggestion=suggestion,
+            action=workflow_action,
+            actor=request.user,
+            data=data,
+            expected_state=expected,
+        )
         return self._detail(suggestion)
+
+    def describe_conflict(self, exc) -> dict:
+        """A lost race on an action (409) tells the state now (None when the caller no longer sees it);
+        a draft that can no longer be changed, the message alone."""
+        if self.action != "act":
+            return {}
+        current = selectors.suggestion_for(self.request.user, self.kwargs["pk"])
+        return {"state": current.state if current else None}
 
 
 @extend_schema_view(

@@ -6,26 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import BootstrapMixin
+from songjiang_liaison.forms import BootstrapMixin, MultipleFileField
+
 from . import workflow
 from .models import SuggestionKind, SuggestionState
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files; each is checked by `uploads.checked_file` in the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class DraftForm(BootstrapMixin, forms.Form):

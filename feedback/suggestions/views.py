@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deputies.models import Deputy
+from songjiang_liaison.forms import apply_errors
 
-from ..forms import add_errors
 from . import forms as f
 from . import permissions as p
 from . import selectors, services, workflow
@@ -112,7 +112,7 @@ def new(request):
                     confidential=data["confidential"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("草稿已保存。提交前仅您和附议代表可见。"))
                 return redirect("feedback:suggestion_detail", pk=suggestion.pk)
@@ -152,7 +152,7 @@ def edit(request, pk):
                 messages.warning(request, exc.message)
                 return redirect("feedback:suggestion_detail", pk=pk)
             except ValidationError as exc:
-                add_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("草稿已保存。"))
                 return redirect("feedback:suggestion_detail", pk=pk)
@@ -232,7 +232,7 @@ def act(request, pk, action):
             messages.warning(request, exc.message)
             status = 409
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
             status = 400
         else:
             messages.success(request, _("操作成功：%(action)s") % {"action": transition.label})

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
+from songjiang_liaison import errors
+
 from ..models import (
     Opinion,
     OpinionState,
@@ -32,17 +34,15 @@ S = OpinionState
 MAX_NOTE = 5000
 
 
-class WorkflowError(Exception):
-    def __init__(self, message: str = ""):
-        super().__init__(message)
-        self.message = message
+class WorkflowError(errors.ServiceError):
+    """A refused action; the API's exception handler answers each kind with its status code."""
 
 
-class ActionNotAllowed(WorkflowError):
+class ActionNotAllowed(WorkflowError, errors.NotAllowed):
     """The actor may not take this action on this opinion (HTTP 403)."""
 
 
-class ActionConflict(WorkflowError):
+class ActionConflict(WorkflowError, errors.Conflict):
     """The opinion is not (or no longer) in a state where the action applies (HTTP 409)."""
 
 
