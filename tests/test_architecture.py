@@ -35,7 +35,6 @@ LONG_MODULES = {
     "contacts/models.py",
     "contacts/quotas.py",
     "contacts/services.py",
-    "contacts/views.py",
     "deputies/demo.py",
     "deputies/models.py",
     "feedback/suggestions/workflow.py",
