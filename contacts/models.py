@@ -10,8 +10,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .quotas import REMOTE_KINDS
-
 # A single activity reaching more people than this is taken for a typing error (R-ACT-1).
 MAX_PEOPLE_REACHED = 10_000
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
@@ -31,6 +29,16 @@ class ActivityKind(models.TextChoices):
     THEMED = "themed", _("主题活动")
     GROUP = "group", _("代表小组活动")
     CENTRALIZED = "centralized", _("集中联系选区")
+
+
+# Kinds that are not face to face: never constituency contacts, whatever is ticked (the counting rule
+# of contacts/quotas/counting.py; a check constraint on ContactActivity refuses the contradiction).
+REMOTE_KINDS = (
+    ActivityKind.MAILBOX.value,
+    ActivityKind.EMAIL.value,
+    ActivityKind.PHONE.value,
+    ActivityKind.ONLINE.value,
+)
 
 
 class ContactPurpose(models.TextChoices):
