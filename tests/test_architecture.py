@@ -31,7 +31,6 @@ KNOWN_CIRCLES = (
 )
 LONG_MODULES = {
     "contacts/forms.py",
-    "contacts/models.py",
     "contacts/services.py",
     "deputies/demo.py",
     "deputies/models.py",

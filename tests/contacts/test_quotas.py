@@ -28,7 +28,7 @@ YEAR = 2026
 END_OF_YEAR = datetime.date(2026, 12, 31)
 
 
-# --- Oracles: the rule of contacts/quotas.py in plain Python, to check the SQL against -----------------
+# --- Oracles: the rule of contacts/quotas/ in plain Python, to check the SQL against -----------------
 
 
 def months_served(start_date: datetime.date, end_date: datetime.date | None, year: int) -> int:
