@@ -31,7 +31,6 @@ KNOWN_CIRCLES = (
 )
 LONG_MODULES = {
     "contacts/forms.py",
-    "contacts/services.py",
     "deputies/demo.py",
     "deputies/models.py",
     "feedback/suggestions/workflow.py",
@@ -44,8 +43,6 @@ LONG_FUNCTIONS = {
     "contacts/record_services.py:record_committee_contact",
     "contacts/reminders.py:send_quota_reminders",
     "contacts/reminders.py:send_term_report_reminders",
-    "contacts/services.py:_apply_changes",
-    "contacts/services.py:log_activity",
     "deputies/demo.py:deputies",
     "deputies/demo.py:organizations",
     "deputies/importer/validation.py:_match_people",
