@@ -36,13 +36,8 @@ LONG_MODULES = {
     "feedback/suggestions/workflow.py",
 }
 LONG_FUNCTIONS = {
-    "contacts/selectors.py:record_entries",
     "bench/compliance_report.py:generate",
     "bench/compliance_report.py:main",
-    "contacts/demo.py:plans",
-    "contacts/record_services.py:record_committee_contact",
-    "contacts/reminders.py:send_quota_reminders",
-    "contacts/reminders.py:send_term_report_reminders",
     "deputies/demo.py:deputies",
     "deputies/demo.py:organizations",
     "deputies/importer/validation.py:_match_people",
