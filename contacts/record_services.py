@@ -246,13 +246,6 @@ def add_training_session(
     )
 
 
-def record_attendance(
-    *, actor, session: TrainingSession, deputy, status: str = AttendanceStatus.PRESENT
-) -> TrainingAttendance:
-    """Record a deputy's attendance of a training session (staff, within their jurisdiction)."""
-    return record_attendances(actor=actor, session=session, statuses={deputy: status})[0]
-
-
 def record_attendances(
     *, actor, session: TrainingSession, statuses: Mapping[Deputy, str]
 ) -> list[TrainingAttendance]:

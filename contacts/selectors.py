@@ -112,14 +112,6 @@ def activities_changeable_by(user) -> QuerySet:
     return activities.none()
 
 
-def activities_of_deputy(deputy, *, year: int | None = None) -> QuerySet:
-    """A deputy's activities (for their record), newest first, ready for listing."""
-    activities = ContactActivity.objects.filter(participations__deputy=deputy)
-    if year is not None:
-        activities = activities.in_year(year)
-    return activities.with_related()
-
-
 def record_activities_of_deputy(deputy) -> QuerySet:
     """The activities listed on a deputy's performance record, in ONE query: each row carries
     ``own_people_met`` (this deputy's participation: the join of the filter), ``opinion_count`` and
@@ -150,11 +142,6 @@ def public_activities_of_deputy(deputy) -> QuerySet:
         .select_related("constituency", "venue")
         .order_by("-date", "-id")
     )
-
-
-def can_view_deputy_record(user, deputy) -> bool:
-    """The deputy themself, staff within jurisdiction, linked committee members and administrators."""
-    return access.deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
 
 
 def is_year_closed(year: int) -> bool:
@@ -205,25 +192,6 @@ def meeting_requests_visible_to(user) -> QuerySet:
     if access.is_anonymous(user):
         return requests.none()
     return requests.filter(deputy__in=access.deputies_in_jurisdiction(user))
-
-
-def training_attendance_of_deputy(deputy) -> QuerySet:
-    return (
-        TrainingAttendance.objects.filter(deputy=deputy)
-        .select_related("session__plan")
-        .order_by("-session__date")
-    )
-
-
-def committee_contacts_of_deputy(deputy) -> QuerySet:
-    """The Standing Committee's contacts with this deputy (§三(三)), for the deputy's record."""
-    from .models import CommitteeContact
-
-    return (
-        CommitteeContact.objects.filter(deputies=deputy)
-        .select_related("committee", "member__person")
-        .order_by("-date", "-id")
-    )
 
 
 def committee_contacts_of_seats(seats, year: int) -> QuerySet:

@@ -14,7 +14,6 @@ from ..record_services import (  # the rest of the record, re-exported
     create_training_plan,
     decline_meeting,
     plan_voter_report,
-    record_attendance,
     record_attendances,
     record_committee_contact,
     record_held_voter_report,
@@ -25,13 +24,12 @@ from ..record_services import (  # the rest of the record, re-exported
 )
 from .activities import confirm_activity, log_activity, register_activity_for_group
 from .activity_checks import MAX_PHOTOS
-from .changes import CHANGEABLE_FIELDS, add_photos, amend_activity, record_planned_activity, update_activity
+from .changes import CHANGEABLE_FIELDS, amend_activity, record_planned_activity, update_activity
 from .years import close_year, grant_exemption, revoke_exemption
 
 __all__ = [
     "CHANGEABLE_FIELDS",
     "MAX_PHOTOS",
-    "add_photos",
     "add_training_session",
     "amend_activity",
     "arrange_meeting",
@@ -42,7 +40,6 @@ __all__ = [
     "grant_exemption",
     "log_activity",
     "plan_voter_report",
-    "record_attendance",
     "record_attendances",
     "record_committee_contact",
     "record_held_voter_report",

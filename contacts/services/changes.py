@@ -230,17 +230,6 @@ def _store_photos(activity: ContactActivity, cleaned: Sequence, *, touch: bool) 
     return [ActivityPhoto.objects.create(activity=activity, image=photo) for photo in cleaned]
 
 
-def add_photos(*, actor, activity: ContactActivity, photos: Sequence) -> list[ActivityPhoto]:
-    """Add photos to an activity the actor may change (while its year is open: checked under the
-    year's lock, `hold_year_open`)."""
-    _get_changeable(actor, activity)
-    cleaned = _validate_photos(list(photos))
-    with transaction.atomic():
-        activity = ContactActivity.objects.select_for_update().get(pk=activity.pk)
-        hold_year_open(activity.date)
-        return _store_photos(activity, cleaned, touch=True)
-
-
 def amend_activity(
     *,
     actor,
