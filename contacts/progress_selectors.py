@@ -74,21 +74,22 @@ def my_year_sections(mandates, year: int) -> list[dict]:
 
 
 def _page_with_total(rows: QuerySet, number, per_page: int) -> Page:
-    """One page of ``rows`` (annotated with ``q_total``, the count of all rows) as Paginator.get_page
-    gives it, from ONE query instead of two: a number that is not one gives the first page, a number
-    out of range the last page (one more query then)."""
+    """One page of ``rows`` (ordered, and annotated with ``q_total``, the count of all rows) as
+    Paginator.get_page gives it, in ONE query where Paginator asks two: a number that is not one gives
+    the first page; a number out of range the last page (read from the end: one more query)."""
     try:
         number = int(number)
     except (TypeError, ValueError):
         number = 1
     found = list(rows[(number - 1) * per_page : number * per_page]) if number >= 1 else []
-    # No row: an empty first page, or a number out of range (then count, and go to the last page).
-    total = found[0].q_total if found else 0 if number == 1 else rows.count()
+    if not found and number != 1:
+        found = list(rows.reverse()[:per_page])[::-1]  # the last rows, the last page among them
+    total = found[0].q_total if found else 0
     paginator = Paginator([], per_page)
     paginator.count = total  # known already: Paginator need not count again
-    if not found and number != 1:
+    if not 1 <= number <= paginator.num_pages:
         number = paginator.num_pages
-        found = list(rows[(number - 1) * per_page : number * per_page]) if total else []
+        found = found[len(found) - (total - (number - 1) * per_page) :] if total else []
     return Page(found, number, paginator)
 
 
