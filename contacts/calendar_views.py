@@ -21,7 +21,7 @@ from . import calendar, selectors, services
 from .forms import CalendarFilterForm, PlanActivityForm, RecordPlanForm, StaffPlanActivityForm
 from .models import VoterReport
 from .plan_forms import VoterReportHeldForm, VoterReportPlanForm
-from .views import _apply_errors, _deputies_for_forms, _nav, _own_mandates, _render, _staff_deputies
+from .view_helpers import _apply_errors, _deputies_for_forms, _nav, _own_mandates, _render, _staff_deputies
 
 PAGE_SIZE = 20
 

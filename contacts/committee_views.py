@@ -18,7 +18,7 @@ from deputies import permissions as access
 from . import selectors, services
 from .forms import CommitteeContactForm, YearForm
 from .record_services import committee_seats_of
-from .views import _apply_errors, _render
+from .view_helpers import _apply_errors, _render
 
 
 def _year(request) -> int:

@@ -166,41 +166,55 @@ class _Seeder:
         contact in each of the first constituencies, at a venue of its street or town, in the coming
         weeks; and a town deputy group's meeting joined by the district deputies elected in the town
         (§三(五))."""
-        from deputies.models import ContactPoint, DeputyGroup, Level
+        venues = self._venues_by_region()
+        self._planned_centralized_contacts(venues)
+        self._planned_group_meeting(venues)
+
+    @staticmethod
+    def _venues_by_region() -> dict:
+        """The first contact point of each street or town (a community's counts for its street too)."""
+        from deputies.models import ContactPoint
 
         venues = {}
         for venue in ContactPoint.objects.order_by("id"):
             venues.setdefault(venue.region_id, venue)
             if venue.region.parent_id:
                 venues.setdefault(venue.region.parent_id, venue)
+        return venues
+
+    def _plan(self, lookup: dict, defaults: dict, deputies) -> None:
+        """A planned activity (once: found again by ``lookup``) with its deputies taking part."""
+        activity, created = ContactActivity.objects.get_or_create(planned=True, **lookup, defaults=defaults)
+        self.count(ContactActivity, created)
+        if created:
+            Participation.objects.bulk_create(
+                [Participation(activity=activity, deputy=d, people_met=0) for d in deputies]
+            )
+
+    def _planned_centralized_contacts(self, venues: dict) -> None:
         by_constituency = defaultdict(list)
         for deputy in self.deputies:
             by_constituency[deputy.constituency_id].append(deputy)
         for index, members in enumerate(list(by_constituency.values())[:8]):
             constituency = members[0].constituency
-            day = self.today + datetime.timedelta(days=5 + 4 * index)
             topic = TOPICS[index % len(TOPICS)]
-            activity, created = ContactActivity.objects.get_or_create(
-                planned=True,
-                constituency=constituency,
-                title=f"{MARK}集中联系选区：听取居民关于{topic}的意见",
-                defaults={
-                    "kind": ActivityKind.CENTRALIZED,
-                    "date": day,
-                    "start_time": datetime.time(14, 30),
-                    "end_time": datetime.time(16, 0),
-                    "venue": venues.get(constituency.region_id),
-                    "is_constituency_contact": True,
-                    "is_centralized": True,
-                    "is_public": True,
-                    "organized_by": self.liaison_bodies.get(constituency.region_id),
-                },
-            )
-            self.count(ContactActivity, created)
-            if created:
-                Participation.objects.bulk_create(
-                    [Participation(activity=activity, deputy=d, people_met=0) for d in members]
-                )
+            lookup = {"constituency": constituency, "title": f"{MARK}集中联系选区：听取居民关于{topic}的意见"}
+            defaults = {
+                "kind": ActivityKind.CENTRALIZED,
+                "date": self.today + datetime.timedelta(days=5 + 4 * index),
+                "start_time": datetime.time(14, 30),
+                "end_time": datetime.time(16, 0),
+                "venue": venues.get(constituency.region_id),
+                "is_constituency_contact": True,
+                "is_centralized": True,
+                "is_public": True,
+                "organized_by": self.liaison_bodies.get(constituency.region_id),
+            }
+            self._plan(lookup, defaults, members)
+
+    def _planned_group_meeting(self, venues: dict) -> None:
+        from deputies.models import DeputyGroup, Level
+
         group = (
             DeputyGroup.objects.filter(congress__level=Level.TOWN)
             .select_related("congress")
@@ -218,27 +232,19 @@ class _Seeder:
         ]
         if town_constituency is None or not joining:
             return
-        activity, created = ContactActivity.objects.get_or_create(
-            planned=True,
-            group=group,
-            title=f"{MARK}{group.name}活动：区、镇人大代表共同听取村民意见",
-            defaults={
-                "kind": ActivityKind.GROUP,
-                "date": self.today + datetime.timedelta(days=10),
-                "start_time": datetime.time(9, 30),
-                "end_time": datetime.time(11, 30),
-                "constituency": town_constituency,
-                "venue": venues.get(group.region_id),
-                "is_constituency_contact": True,
-                "is_public": True,
-                "organized_by": self.liaison_bodies.get(group.region_id),
-            },
-        )
-        self.count(ContactActivity, created)
-        if created:
-            Participation.objects.bulk_create(
-                [Participation(activity=activity, deputy=d, people_met=0) for d in joining]
-            )
+        lookup = {"group": group, "title": f"{MARK}{group.name}活动：区、镇人大代表共同听取村民意见"}
+        defaults = {
+            "kind": ActivityKind.GROUP,
+            "date": self.today + datetime.timedelta(days=10),
+            "start_time": datetime.time(9, 30),
+            "end_time": datetime.time(11, 30),
+            "constituency": town_constituency,
+            "venue": venues.get(group.region_id),
+            "is_constituency_contact": True,
+            "is_public": True,
+            "organized_by": self.liaison_bodies.get(group.region_id),
+        }
+        self._plan(lookup, defaults, joining)
 
     def opinions(self, demo_deputy_id: int | None) -> None:
         """Opinions the deputies collected at their visits, taken in through the opinions app's intake

@@ -25,7 +25,7 @@ from feedback import abuse
 from . import question_services, selectors
 from .models import VoterQuestionState, VoterReport
 from .question_forms import AnswerForm, MeetingQuestionForm, RejectForm, VoterQuestionForm
-from .views import _apply_errors, _render
+from .view_helpers import _apply_errors, _render
 
 PAGE_SIZE = 20
 RATE_SCOPE = "voter_question"

@@ -246,13 +246,6 @@ def add_training_session(
     )
 
 
-def record_attendance(
-    *, actor, session: TrainingSession, deputy, status: str = AttendanceStatus.PRESENT
-) -> TrainingAttendance:
-    """Record a deputy's attendance of a training session (staff, within their jurisdiction)."""
-    return record_attendances(actor=actor, session=session, statuses={deputy: status})[0]
-
-
 def record_attendances(
     *, actor, session: TrainingSession, statuses: Mapping[Deputy, str]
 ) -> list[TrainingAttendance]:
@@ -395,6 +388,51 @@ def committee_seats_of(actor):
     return CommitteeMember.objects.filter(person__user=actor).select_related("committee")
 
 
+def _require_committee_side(actor, member, committee) -> None:
+    """The member themself, a member of the committee (for the committee's own contacts), or the
+    district-wide liaison body."""
+    own_seats = {seat.pk: seat for seat in committee_seats_of(actor)}
+    acting_for_self = (member is not None and member.pk in own_seats) or (
+        member is None and any(seat.committee_id == committee.pk for seat in own_seats.values())
+    )
+    if not (acting_for_self or access.is_district_wide(actor)):
+        raise PermissionDenied(_("只能登记本人（或本委员会）联系代表的情况。"))
+
+
+def _check_committee_contact(kind, date, subject, errors: dict) -> None:
+    from .models import CommitteeContactKind
+
+    if kind not in CommitteeContactKind.values:
+        errors["kind"] = _("请选择联系方式。")
+    if not (subject or "").strip():
+        errors["subject"] = _("请填写主题。")
+    if isinstance(date, datetime.date):
+        if date > timezone.localdate():
+            errors["date"] = _("日期不能晚于今天。")
+    else:
+        errors["date"] = _("请填写日期。")
+
+
+def _check_contacted_deputies(member, committee, deputies: list, errors: dict) -> None:
+    """A Standing Committee member contacts their 3–5 fixed-contact deputies (§三(三)); a committee,
+    deputies of its congress."""
+    from deputies.models import CommitteeKind
+
+    if not deputies:
+        errors["deputies"] = _("请选择联系的代表。")
+    if member is not None and committee.kind == CommitteeKind.STANDING:
+        fixed = set(member.fixed_contacts.values_list("pk", flat=True))
+        outside = [d for d in deputies if d.pk not in fixed]
+        if outside:
+            errors["deputies"] = _("%(name)s不是您固定联系的代表（§三(三)）。") % {
+                "name": outside[0].person.name
+            }
+    else:
+        outside = [d for d in deputies if d.congress_id != committee.congress_id]
+        if outside:
+            errors["deputies"] = _("%(name)s不是本级人大代表。") % {"name": outside[0].person.name}
+
+
 def record_committee_contact(
     *,
     actor,
@@ -415,44 +453,17 @@ def record_committee_contact(
       into supervision, major decisions or research; recorded by one of its members or the
       district-wide liaison body.
     Never counts toward a deputy's constituency-contact quota."""
-    from deputies.models import CommitteeKind
-
-    from .models import CommitteeContact, CommitteeContactKind
+    from .models import CommitteeContact
 
     if member is not None:
         committee = member.committee
     if committee is None:
         raise ValidationError({"member": _("请选择常委会组成人员或委员会。")})
-    own_seats = {seat.pk: seat for seat in committee_seats_of(actor)}
-    acting_for_self = (member is not None and member.pk in own_seats) or (
-        member is None and any(seat.committee_id == committee.pk for seat in own_seats.values())
-    )
-    if not (acting_for_self or access.is_district_wide(actor)):
-        raise PermissionDenied(_("只能登记本人（或本委员会）联系代表的情况。"))
+    _require_committee_side(actor, member, committee)
     deputies = list(deputies)
     errors: dict = {}
-    if kind not in CommitteeContactKind.values:
-        errors["kind"] = _("请选择联系方式。")
-    if not (subject or "").strip():
-        errors["subject"] = _("请填写主题。")
-    if not deputies:
-        errors["deputies"] = _("请选择联系的代表。")
-    if isinstance(date, datetime.date):
-        if date > timezone.localdate():
-            errors["date"] = _("日期不能晚于今天。")
-    else:
-        errors["date"] = _("请填写日期。")
-    if member is not None and committee.kind == CommitteeKind.STANDING:
-        fixed = set(member.fixed_contacts.values_list("pk", flat=True))
-        outside = [d for d in deputies if d.pk not in fixed]
-        if outside:
-            errors["deputies"] = _("%(name)s不是您固定联系的代表（§三(三)）。") % {
-                "name": outside[0].person.name
-            }
-    else:
-        outside = [d for d in deputies if d.congress_id != committee.congress_id]
-        if outside:
-            errors["deputies"] = _("%(name)s不是本级人大代表。") % {"name": outside[0].person.name}
+    _check_committee_contact(kind, date, subject, errors)
+    _check_contacted_deputies(member, committee, deputies, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

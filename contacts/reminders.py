@@ -245,45 +245,41 @@ def _texts(deputies: list[Deputy], write: Callable[[Deputy, bool], str], default
 # --- Quota reminders (§三(六)) ---------------------------------------------------------------------
 
 
-def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | None = None) -> SweepResult:
-    """Remind the deputies behind on the yearly quota at a checkpoint, and their liaison bodies."""
-    checkpoint = checkpoint_on(as_of)
-    if checkpoint is None:
-        return SweepResult()
-    period = checkpoint.day.isoformat()
-    year = as_of.year
-    deputies = Deputy.objects.serving(on=as_of).select_related("person__user", "congress")
-    if deputy_ids is not None:
-        deputies = deputies.filter(pk__in=list(deputy_ids))
-
-    wanting: dict[int, tuple[Deputy, object]] = {}
-    rows = list(annotate_progress(deputies, year, as_of=as_of).order_by("person__name", "pk"))
-    for row in rows:
+def _wanting_quota(deputies, year: int, as_of: datetime.date, checkpoint: Checkpoint) -> dict[int, tuple]:
+    """The deputies to remind, with their progress: behind pace, or, at the year's last checkpoint,
+    not compliant; never the exempt."""
+    wanting = {}
+    for row in annotate_progress(deputies, year, as_of=as_of).order_by("person__name", "pk"):
         progress = progress_from_row(row, year, as_of=as_of)
         if progress.exempt:
             continue
         if (not progress.compliant) if checkpoint.is_last else progress.behind_pace:
             wanting[row.pk] = (row, progress)
+    return wanting
 
-    missing_texts: dict[tuple[int, str], str] = {}
 
-    def missing(deputy_id: int, progress) -> str:
-        """What the deputy still lacks, in the active language (computed once per language)."""
+def _missing_texts(wanting: dict[int, tuple]) -> Callable[[int], str]:
+    """What a deputy still lacks, in the active language (computed once per deputy and language)."""
+    texts: dict[tuple[int, str], str] = {}
+
+    def missing(deputy_id: int) -> str:
         key = (deputy_id, translation.get_language())
-        if key not in missing_texts:
-            missing_texts[key] = progress.missing_text()
-        return missing_texts[key]
+        if key not in texts:
+            texts[key] = wanting[deputy_id][1].missing_text()
+        return texts[key]
 
-    url = _url("contacts:my_year")
+    return missing
+
+
+def _quota_messages(wanting: dict, missing, *, year: int, as_of: datetime.date, period: str, url: str):
+    """The in-app reminders, grouped by language: the fixed parts are translated once per language."""
     messages: dict[int, Message] = {}
-    # Grouped by language: the fixed parts of the text are translated once per language.
     for language, group in _by_language(deputy for deputy, _progress in wanting.values()).items():
         with translation.override(language):
             title = _("%(year)s年度联系人民群众工作提醒") % {"year": year}
             body = _("截至%(day)s，您作为%(congress)s代表，%(missing)s，请在%(deadline)s前完成。")
             day, deadline = format_day(as_of), format_day(datetime.date(year, 12, 31))
             for deputy in group:
-                progress = wanting[deputy.pk][1]
                 messages[deputy.pk] = Message(
                     recipient=deputy.person.user,
                     kind=NotificationKind.QUOTA_REMINDER,
@@ -292,12 +288,17 @@ def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | No
                     % {
                         "day": day,
                         "congress": deputy.congress.name,
-                        "missing": missing(deputy.pk, progress),
+                        "missing": missing(deputy.pk),
                         "deadline": deadline,
                     },
                     url=url,
                     key=f"{NotificationKind.QUOTA_REMINDER}:{period}:deputy:{deputy.pk}",
                 )
+    return messages
+
+
+def _quota_text(missing, *, year: int, as_of: datetime.date) -> Callable[[Deputy, bool], str]:
+    """The text message of a quota reminder (short: without the list of what is missing)."""
 
     def text(deputy, short: bool) -> str:
         if short:
@@ -313,33 +314,46 @@ def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | No
             "name": deputy.person.name,
             "level": deputy.congress.get_level_display(),
             "day": format_day(as_of),
-            "missing": missing(deputy.pk, wanting[deputy.pk][1]),
+            "missing": missing(deputy.pk),
             "deadline": format_day(datetime.date(year, 12, 31)),
         }
 
+    return text
+
+
+def _quota_line(deputy, missing) -> Callable[[], str]:
+    """The deputy's line in the liaison body's digest (translated when the digest is written)."""
+    return lambda: (
+        _("%(name)s（%(congress)s）：%(missing)s")
+        % {"name": deputy.person.name, "congress": deputy.congress.name, "missing": missing(deputy.pk)}
+    )
+
+
+def send_quota_reminders(*, as_of: datetime.date, deputy_ids: Iterable[int] | None = None) -> SweepResult:
+    """Remind the deputies behind on the yearly quota at a checkpoint, and their liaison bodies."""
+    checkpoint = checkpoint_on(as_of)
+    if checkpoint is None:
+        return SweepResult()
+    period = checkpoint.day.isoformat()
+    year = as_of.year
+    deputies = Deputy.objects.serving(on=as_of).select_related("person__user", "congress")
+    if deputy_ids is not None:
+        deputies = deputies.filter(pk__in=list(deputy_ids))
+    wanting = _wanting_quota(deputies, year, as_of, checkpoint)
+    missing = _missing_texts(wanting)
+    url = _url("contacts:my_year")
     deputies_wanting = [deputy for deputy, _progress in wanting.values()]
     reached = reach(
         kind=NotificationKind.QUOTA_REMINDER,
         period=period,
         deputies=deputies_wanting,
-        messages=messages,
-        texts=_texts(deputies_wanting, text, url),
+        messages=_quota_messages(wanting, missing, year=year, as_of=as_of, period=period, url=url),
+        texts=_texts(deputies_wanting, _quota_text(missing, year=year, as_of=as_of), url),
     )
-
-    def line(deputy, progress):
-        return lambda: (
-            _("%(name)s（%(congress)s）：%(missing)s")
-            % {
-                "name": deputy.person.name,
-                "congress": deputy.congress.name,
-                "missing": missing(deputy.pk, progress),
-            }
-        )
-
     digests = _digests(
         kind=NotificationKind.QUOTA_DIGEST,
         period=period,
-        wanting={pk: line(deputy, progress) for pk, (deputy, progress) in wanting.items()},
+        wanting={pk: _quota_line(deputy, missing) for pk, (deputy, _progress) in wanting.items()},
         title=lambda n: _("%(year)s年度联系人民群众工作：%(n)d名代表进度落后") % {"year": year, "n": n},
         url=_url("reports:compliance"),
     )
@@ -377,17 +391,8 @@ def deputies_owing_term_report(as_of: datetime.date):
     )
 
 
-def send_term_report_reminders(
-    *, as_of: datetime.date, deputy_ids: Iterable[int] | None = None
-) -> SweepResult:
-    """Remind deputies who still owe their term report, once a quarter, and their liaison bodies."""
-    period = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
-    deputies = deputies_owing_term_report(as_of)
-    if deputy_ids is not None:
-        deputies = deputies.filter(pk__in=list(deputy_ids))
-    deputies = list(deputies)
-
-    url = _url("contacts:my_year")
+def _term_report_messages(deputies: list[Deputy], *, period: str, url: str) -> dict[int, Message]:
+    """The in-app reminders, each in its recipient's language (deputies without an account: none)."""
     messages: dict[int, Message] = {}
     for deputy in deputies:
         user = deputy.person.user
@@ -406,38 +411,53 @@ def send_term_report_reminders(
                 url=url,
                 key=f"{NotificationKind.TERM_REPORT_REMINDER}:{period}:deputy:{deputy.pk}",
             )
+    return messages
 
-    def text(deputy, short: bool) -> str:
-        if short:
-            return _("%(name)s代表：您本届尚未向原选区选民报告履职情况，请与联络机构商定报告时间。") % {
-                "name": deputy.person.name
-            }
-        return _(
-            "%(name)s代表：本届任期将于%(end)s届满，您尚未向原选区选民报告履职情况，请与联络机构商定报告时间。"
-        ) % {"name": deputy.person.name, "end": format_day(deputy.congress.end_date)}
 
+def _term_report_text(deputy, short: bool) -> str:
+    """The text message of a term-report reminder (short: without the term's end)."""
+    if short:
+        return _("%(name)s代表：您本届尚未向原选区选民报告履职情况，请与联络机构商定报告时间。") % {
+            "name": deputy.person.name
+        }
+    return _(
+        "%(name)s代表：本届任期将于%(end)s届满，您尚未向原选区选民报告履职情况，请与联络机构商定报告时间。"
+    ) % {"name": deputy.person.name, "end": format_day(deputy.congress.end_date)}
+
+
+def _term_report_line(deputy) -> Callable[[], str]:
+    """The deputy's line in the liaison body's digest (translated when the digest is written)."""
+    return lambda: (
+        _("%(name)s（%(congress)s，任期至%(end)s）尚未向选民报告履职情况")
+        % {
+            "name": deputy.person.name,
+            "congress": deputy.congress.name,
+            "end": format_day(deputy.congress.end_date),
+        }
+    )
+
+
+def send_term_report_reminders(
+    *, as_of: datetime.date, deputy_ids: Iterable[int] | None = None
+) -> SweepResult:
+    """Remind deputies who still owe their term report, once a quarter, and their liaison bodies."""
+    period = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
+    deputies = deputies_owing_term_report(as_of)
+    if deputy_ids is not None:
+        deputies = deputies.filter(pk__in=list(deputy_ids))
+    deputies = list(deputies)
+    url = _url("contacts:my_year")
     reached = reach(
         kind=NotificationKind.TERM_REPORT_REMINDER,
         period=period,
         deputies=deputies,
-        messages=messages,
-        texts=_texts(deputies, text, url),
+        messages=_term_report_messages(deputies, period=period, url=url),
+        texts=_texts(deputies, _term_report_text, url),
     )
-
-    def line(deputy):
-        return lambda: (
-            _("%(name)s（%(congress)s，任期至%(end)s）尚未向选民报告履职情况")
-            % {
-                "name": deputy.person.name,
-                "congress": deputy.congress.name,
-                "end": format_day(deputy.congress.end_date),
-            }
-        )
-
     digests = _digests(
         kind=NotificationKind.TERM_REPORT_REMINDER,
         period=period,
-        wanting={deputy.pk: line(deputy) for deputy in deputies},
+        wanting={deputy.pk: _term_report_line(deputy) for deputy in deputies},
         title=lambda n: _("%(n)d名代表本届尚未向选民报告履职情况") % {"n": n},
         url=_url("reports:compliance"),
     )

@@ -112,14 +112,6 @@ def activities_changeable_by(user) -> QuerySet:
     return activities.none()
 
 
-def activities_of_deputy(deputy, *, year: int | None = None) -> QuerySet:
-    """A deputy's activities (for their record), newest first, ready for listing."""
-    activities = ContactActivity.objects.filter(participations__deputy=deputy)
-    if year is not None:
-        activities = activities.in_year(year)
-    return activities.with_related()
-
-
 def record_activities_of_deputy(deputy) -> QuerySet:
     """The activities listed on a deputy's performance record, in ONE query: each row carries
     ``own_people_met`` (this deputy's participation: the join of the filter), ``opinion_count`` and
@@ -150,11 +142,6 @@ def public_activities_of_deputy(deputy) -> QuerySet:
         .select_related("constituency", "venue")
         .order_by("-date", "-id")
     )
-
-
-def can_view_deputy_record(user, deputy) -> bool:
-    """The deputy themself, staff within jurisdiction, linked committee members and administrators."""
-    return access.deputies_in_jurisdiction(user).filter(pk=deputy.pk).exists()
 
 
 def is_year_closed(year: int) -> bool:
@@ -205,25 +192,6 @@ def meeting_requests_visible_to(user) -> QuerySet:
     if access.is_anonymous(user):
         return requests.none()
     return requests.filter(deputy__in=access.deputies_in_jurisdiction(user))
-
-
-def training_attendance_of_deputy(deputy) -> QuerySet:
-    return (
-        TrainingAttendance.objects.filter(deputy=deputy)
-        .select_related("session__plan")
-        .order_by("-session__date")
-    )
-
-
-def committee_contacts_of_deputy(deputy) -> QuerySet:
-    """The Standing Committee's contacts with this deputy (§三(三)), for the deputy's record."""
-    from .models import CommitteeContact
-
-    return (
-        CommitteeContact.objects.filter(deputies=deputy)
-        .select_related("committee", "member__person")
-        .order_by("-date", "-id")
-    )
 
 
 def committee_contacts_of_seats(seats, year: int) -> QuerySet:
@@ -351,31 +319,34 @@ class RecordEntry:
     label: str
 
 
-def record_entries(deputy) -> dict[str, list[RecordEntry]]:
-    """The side lists of a deputy's performance record, newest first, in ONE query (UNION ALL of five
-    small lists with the same columns; choice labels are looked up here)."""
+_TEXT = CharField()
+
+
+def _record_rows(queryset, section: str, day, year, title, detail, code):
+    """One side list as rows of the same columns: section, pk, day, year, title, detail, choice code."""
+    return (
+        queryset.order_by()
+        .annotate(
+            r_section=Value(section, output_field=_TEXT),
+            r_day=day,
+            r_year=year,
+            r_title=Cast(title, _TEXT),
+            r_detail=Cast(detail, _TEXT),
+            r_code=Cast(code, _TEXT),
+        )
+        .values_list("r_section", "pk", "r_day", "r_year", "r_title", "r_detail", "r_code")
+    )
+
+
+def _record_parts(deputy) -> list:
+    """The five side lists of the record, in the order of RECORD_SECTIONS."""
     from .models import CommitteeContact, MeetingRequest, QuotaExemption, TrainingAttendance
 
-    text = CharField()
     # Typed NULLs: PostgreSQL takes a bare NULL in the first SELECT of a UNION for text.
     no_day, no_year = Cast(Value(None), DateField()), Cast(Value(None), IntegerField())
-
-    def rows(queryset, section, day, year, title, detail, code):
-        return (
-            queryset.order_by()
-            .annotate(
-                r_section=Value(section, output_field=text),
-                r_day=day,
-                r_year=year,
-                r_title=Cast(title, text),
-                r_detail=Cast(detail, text),
-                r_code=Cast(code, text),
-            )
-            .values_list("r_section", "pk", "r_day", "r_year", "r_title", "r_detail", "r_code")
-        )
-
-    parts = [
-        rows(
+    organ = Coalesce(NullIf("organ_name", Value("")), "organ__name")
+    return [
+        _record_rows(
             CommitteeContact.objects.filter(deputies=deputy),
             "committee_contacts",
             F("date"),
@@ -384,7 +355,7 @@ def record_entries(deputy) -> dict[str, list[RecordEntry]]:
             F("subject"),
             F("kind"),
         ),
-        rows(
+        _record_rows(
             deputy.research_reports.all(),
             "research_reports",
             F("date"),
@@ -393,7 +364,7 @@ def record_entries(deputy) -> dict[str, list[RecordEntry]]:
             Value(""),
             F("kind"),
         ),
-        rows(
+        _record_rows(
             TrainingAttendance.objects.filter(deputy=deputy),
             "trainings",
             F("session__date"),
@@ -402,16 +373,16 @@ def record_entries(deputy) -> dict[str, list[RecordEntry]]:
             Value(""),
             F("status"),
         ),
-        rows(
+        _record_rows(
             MeetingRequest.objects.filter(deputy=deputy),
             "meetings",
             TruncDate("requested_at", tzinfo=SHANGHAI),
             no_year,
-            Coalesce(NullIf("organ_name", Value("")), "organ__name"),
+            organ,
             Value(""),
             F("state"),
         ),
-        rows(
+        _record_rows(
             QuotaExemption.objects.filter(deputy=deputy),
             "exemptions",
             no_day,
@@ -421,13 +392,26 @@ def record_entries(deputy) -> dict[str, list[RecordEntry]]:
             Value(""),
         ),
     ]
-    labels = {
+
+
+def _record_labels() -> dict[str, dict]:
+    """Per side list, the labels of its choice codes."""
+    from .models import CommitteeContact
+
+    return {
         "committee_contacts": dict(CommitteeContact._meta.get_field("kind").flatchoices),
         "research_reports": dict(ResearchReport._meta.get_field("kind").flatchoices),
         "trainings": dict(TrainingAttendance._meta.get_field("status").flatchoices),
         "meetings": dict(MeetingRequest._meta.get_field("state").flatchoices),
         "exemptions": {},
     }
+
+
+def record_entries(deputy) -> dict[str, list[RecordEntry]]:
+    """The side lists of a deputy's performance record, newest first, in ONE query (UNION ALL of five
+    small lists with the same columns; choice labels are looked up here)."""
+    parts = _record_parts(deputy)
+    labels = _record_labels()
     found: dict[str, list[RecordEntry]] = {section: [] for section in RECORD_SECTIONS}
     for section, pk, day, year, title, detail, code in parts[0].union(*parts[1:], all=True):
         label = str(labels[section].get(code, code or ""))

@@ -1,5 +1,5 @@
 """Serializers of the activities API (design.md contract). They parse and render; the rules are in
-`contacts/services.py` and `contacts/quotas.py`."""
+`contacts/services.py` and `contacts/quotas/`."""
 
 from __future__ import annotations
 

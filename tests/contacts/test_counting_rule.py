@@ -1,4 +1,4 @@
-"""What counts as a constituency contact (contacts/quotas.py, docs/quotas.md, §三(三)(五)(六)):
+"""What counts as a constituency contact (contacts/quotas/, docs/quotas.md, §三(三)(五)(六)):
 the deputy's own constituency, or a deputy group's area for a group the deputy takes part in; never
 a mailbox, e-mail, phone or online contact; and the refusals around it."""
 

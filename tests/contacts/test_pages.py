@@ -383,6 +383,33 @@ def test_the_overview_lists_only_deputies_in_jurisdiction(login, street_staff, d
     assert "鲍勃" not in html
 
 
+def test_the_overview_filters_deputies_behind_and_pages_them_by_fifty(
+    login, street_staff, deputy, yueyang_constituency
+):
+    """艾丽丝 is excused (compliant) and sorts after the 51 others, who have done nothing yet."""
+    QuotaExemption.objects.create(deputy=deputy, year=2026, reason="因病住院")
+    for i in range(51):
+        f.DeputyFactory(
+            person=f.PersonFactory(name=f"岳阳代表{i:02d}"),
+            congress=deputy.congress,
+            constituency=yueyang_constituency,
+        )
+    client = login(street_staff)
+    url = reverse("contacts:overview")
+
+    everyone_last = client.get(url, {"page": 2}).content.decode()
+    behind_first = client.get(url, {"behind": "1"}).content.decode()
+    behind_last = client.get(url, {"behind": "1", "page": 2}).content.decode()
+    past_the_end = client.get(url, {"behind": "1", "page": 9}).content.decode()
+    not_a_number = client.get(url, {"behind": "1", "page": "x"}).content.decode()
+
+    assert "岳阳代表50" in everyone_last and "艾丽丝" in everyone_last
+    assert "岳阳代表00" in behind_first and "岳阳代表49" in behind_first and "岳阳代表50" not in behind_first
+    assert "岳阳代表50" in behind_last and "艾丽丝" not in behind_last and "岳阳代表49" not in behind_last
+    assert "岳阳代表50" in past_the_end and "岳阳代表49" not in past_the_end
+    assert "岳阳代表00" in not_a_number
+
+
 # --- Meeting requests and reports -------------------------------------------------------------------
 
 

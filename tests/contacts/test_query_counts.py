@@ -215,8 +215,8 @@ def test_attendance_for_a_deputy_outside_the_jurisdiction_is_refused_and_nothing
 
 
 def test_attendance_with_an_unknown_status_is_refused_and_nothing_is_written(street_staff, session, deputy):
-    services.record_attendance(
-        actor=street_staff, session=session, deputy=deputy, status=AttendanceStatus.PRESENT
+    services.record_attendances(
+        actor=street_staff, session=session, statuses={deputy: AttendanceStatus.PRESENT}
     )
 
     with pytest.raises(ValidationError) as refused:
@@ -228,7 +228,9 @@ def test_attendance_with_an_unknown_status_is_refused_and_nothing_is_written(str
 
 def test_attendance_may_be_recorded_only_by_liaison_staff(session, deputy):
     with pytest.raises(PermissionDenied, match="只有联络机构工作人员可以办理此事项"):
-        services.record_attendance(actor=deputy.person.user, session=session, deputy=deputy)
+        services.record_attendances(
+            actor=deputy.person.user, session=session, statuses={deputy: AttendanceStatus.PRESENT}
+        )
 
     assert not TrainingAttendance.objects.exists()
 

@@ -10,11 +10,9 @@ from contacts.models import Participation
 from contacts.quotas import (
     Measure,
     counted_opinions,
-    months_served,
-    pace_target,
     progress_for_deputy,
     progress_for_year,
-    prorated,
+    served_period,
 )
 from deputies.models import Deputy, Person
 from tests import factories as f
@@ -28,6 +26,31 @@ from tests.contacts.factories import (
 
 YEAR = 2026
 END_OF_YEAR = datetime.date(2026, 12, 31)
+
+
+# --- Oracles: the rule of contacts/quotas/ in plain Python, to check the SQL against -----------------
+
+
+def months_served(start_date: datetime.date, end_date: datetime.date | None, year: int) -> int:
+    """Oracle: calendar months of the year in which the mandate was held on at least one day."""
+    period = served_period(start_date, end_date, year)
+    if period is None:
+        return 0
+    return period[1].month - period[0].month + 1
+
+
+def prorated(required: int, months: int) -> int:
+    """Oracle: required × months / 12, rounded up (integer arithmetic, no floating point)."""
+    return -(-required * months // 12)
+
+
+def pace_target(required: int, *, period: tuple[datetime.date, datetime.date], as_of: datetime.date) -> int:
+    """Oracle: what should be done by ``as_of``: required × the elapsed fraction of the served
+    period, rounded down."""
+    start, end = period
+    length = (end - start).days + 1
+    elapsed = min(max((as_of - start).days + 1, 0), length)
+    return required * elapsed // length
 
 
 def contacts(deputy, *, plain=0, centralized=0, people=10, on=datetime.date(2026, 3, 10)):
@@ -270,11 +293,23 @@ def test_behind_pace_compares_with_the_elapsed_part_of_the_year(deputy, as_of, d
     assert progress.behind_pace is behind
 
 
-def test_pace_of_a_mandate_starting_mid_year_is_measured_on_the_served_period():
+@pytest.mark.parametrize(
+    "as_of", [datetime.date(2026, 7, 1), datetime.date(2026, 7, 20), datetime.date(2026, 10, 1)]
+)
+def test_pace_of_a_mandate_starting_mid_year_is_measured_on_the_served_period(deputy, as_of):
+    Deputy.objects.filter(pk=deputy.pk).update(start_date=datetime.date(2026, 7, 1))
+    deputy.refresh_from_db()
     period = (datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))
-    assert pace_target(2, period=period, as_of=datetime.date(2026, 6, 30)) == 0
+
+    progress = progress_for_deputy(deputy, YEAR, as_of=as_of)
+
+    expected = any(
+        measure.done < pace_target(measure.required, period=period, as_of=as_of)
+        for measure in progress.measures().values()
+    )
+    assert progress.behind_pace is expected
     assert pace_target(2, period=period, as_of=datetime.date(2026, 10, 1)) == 1
-    assert pace_target(2, period=period, as_of=datetime.date(2026, 12, 31)) == 2
+    assert progress.behind_pace is (as_of > datetime.date(2026, 7, 1))
 
 
 def test_when_the_policy_counts_confirmed_activities_only_unconfirmed_ones_do_not_count(

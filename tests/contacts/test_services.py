@@ -368,9 +368,9 @@ def test_training_attendance_is_recorded_by_staff_within_jurisdiction(
         actor=street_staff, plan=plan, title="代表建议撰写", date=datetime.date(2026, 4, 1)
     )
 
-    services.record_attendance(actor=street_staff, session=session, deputy=deputy, status="present")
+    services.record_attendances(actor=street_staff, session=session, statuses={deputy: "present"})
     with pytest.raises(PermissionDenied):
-        services.record_attendance(actor=street_staff, session=session, deputy=other_deputy)
+        services.record_attendances(actor=street_staff, session=session, statuses={other_deputy: "present"})
 
     assert session.attendances.get().deputy == deputy
 

@@ -1,6 +1,6 @@
 """An independent computation of the compliance report from raw rows, in plain Python.
 
-It reads the tables with `.values()` and applies the regulation as written in contacts/quotas.py's
+It reads the tables with `.values()` and applies the regulation as written in contacts/quotas/'s
 docstring (§三(六)), so that a mistake in the SQL of the report shows as a difference here.
 """
 
