@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from deputies import permissions as access
 from feedback.selectors import opinions_visible_to
+from songjiang_liaison.forms import apply_errors
 
 from . import badges, selectors, services
 from .forms import (
@@ -33,7 +34,6 @@ from .forms import (
 )
 from .view_helpers import (
     PAGE_SIZE,
-    _apply_errors,
     _list_queryset,
     _nav,
     _own_mandates,
@@ -85,7 +85,7 @@ def activity_create(request):
         try:
             services.log_activity(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("活动已登记，年度进度已更新。"))
             year = form.cleaned_data["date"].year
@@ -160,7 +160,7 @@ def _change_activity(request, activity, *, form_class, change, success_message, 
             if getattr(error, "code", None) == "conflict":
                 messages.error(request, _("该活动已被他人修改，下面是最新内容，请核对后重新修改。"))
                 return redirect(request.path)
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success_message)
             return redirect("contacts:detail", pk=activity.pk)
@@ -238,7 +238,7 @@ def activity_register(request):
         try:
             activity = services.register_activity_for_group(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error, rename={"participants": "deputies"})
+            apply_errors(form, error, rename={"participants": "deputies"})
         else:
             count = activity.participations.count()
             messages.success(request, _("已为 %(n)d 位代表登记该活动。") % {"n": count})

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from deputies import permissions as access
 from deputies.models import ContactPoint, Deputy
+from songjiang_liaison.forms import apply_errors
 
 from . import calendar, selectors, services
 from .forms import CalendarFilterForm, PlanActivityForm, RecordPlanForm, StaffPlanActivityForm
 from .models import VoterReport
 from .plan_forms import VoterReportHeldForm, VoterReportPlanForm
-from .view_helpers import _apply_errors, _deputies_for_forms, _nav, _own_mandates, _render, _staff_deputies
+from .view_helpers import _deputies_for_forms, _nav, _own_mandates, _render, _staff_deputies
 
 PAGE_SIZE = 20
 
@@ -45,7 +46,7 @@ def plan_create(request):
         try:
             activity = log(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error, rename={"participants": "deputies"})
+            apply_errors(form, error, rename={"participants": "deputies"})
         else:
             messages.success(request, _("活动计划已发布；活动举行后，请登记活动情况。"))
             return redirect("contacts:detail", pk=activity.pk)
@@ -87,7 +88,7 @@ def plan_held(request, pk):
             if getattr(error, "code", None) == "conflict":
                 messages.error(request, " ".join(error.messages))
                 return redirect(detail_url)
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("活动情况已登记，年度进度已更新。"))
             return redirect(detail_url)
@@ -120,7 +121,7 @@ def voter_report_plan(request):
         try:
             report = services.plan_voter_report(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("报告计划已发布；选民可在报告的公开页面提前提出意见和询问。"))
             return redirect("voters:report", pk=report.pk)
@@ -153,7 +154,7 @@ def voter_report_held(request, pk):
             if getattr(error, "code", None) == "conflict":
                 messages.error(request, " ".join(error.messages))
                 return redirect("contacts:voter_reports")
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("报告情况已记录。"))
             return redirect("contacts:voter_reports")

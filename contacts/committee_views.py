@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies import permissions as access
+from songjiang_liaison.forms import apply_errors
 
 from . import selectors, services
 from .forms import CommitteeContactForm, YearForm
 from .record_services import committee_seats_of
-from .view_helpers import _apply_errors, _render
+from .view_helpers import _render
 
 
 def _year(request) -> int:
@@ -64,7 +65,7 @@ def committee_contact_create(request):
         try:
             contact = services.record_committee_contact(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("联系代表的情况已登记。"))
             return redirect(f"{reverse('contacts:committee')}?year={contact.date.year}")

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies import permissions as access
+from songjiang_liaison.forms import apply_errors
 
 from . import progress_selectors, selectors, services
 from .forms import CloseYearForm, ExemptionForm, YearForm
 from .view_helpers import (
-    _apply_errors,
     _nav,
     _own_mandates,
     _query_without_page,
@@ -107,7 +107,7 @@ def exemption_create(request):
         try:
             services.grant_exemption(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("已免除该代表本年度的联系要求。"))
             return redirect(f"{reverse('contacts:overview')}?year={form.cleaned_data['year']}")
@@ -134,7 +134,7 @@ def close_year(request):
         try:
             services.close_year(actor=request.user, year=form.cleaned_data["year"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(year)d年度已关闭。") % {"year": form.cleaned_data["year"]})
             return redirect("contacts:close_year")

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deputies import permissions as access
 from deputies.models import Deputy
 from feedback import abuse
+from songjiang_liaison.forms import apply_errors
 
 from . import question_services, selectors
 from .models import VoterQuestionState, VoterReport
 from .question_forms import AnswerForm, MeetingQuestionForm, RejectForm, VoterQuestionForm
-from .view_helpers import _apply_errors, _render
+from .view_helpers import _render
 
 PAGE_SIZE = 20
 RATE_SCOPE = "voter_question"
@@ -69,7 +70,7 @@ def ask(request, deputy_id):
                 try:
                     question_services.ask_online(deputy=deputy, **form.service_kwargs())
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    apply_errors(form, error)
                 else:
                     messages.success(
                         request, _("已收到您的意见或询问，经联络机构审核后公开，代表将作出答复。")
@@ -190,7 +191,7 @@ def question_record(request, report_id):
         try:
             question_services.record_at_meeting(actor=request.user, report=report, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("已记录。"))
             return redirect("contacts:voter_question_record", report_id=report.pk)

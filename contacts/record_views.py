@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from deputies import permissions as access
 from deputies.models import Congress
+from songjiang_liaison.forms import apply_errors
 
 from . import selectors, services
 from .forms import (
@@ -36,7 +37,6 @@ from .models import MeetingState, TrainingAttendance, TrainingPlan, TrainingSess
 from .plan_forms import ScheduledTrainingSessionForm
 from .view_helpers import (
     PAGE_SIZE,
-    _apply_errors,
     _deputies_for_forms,
     _own_mandates,
     _render,
@@ -85,7 +85,7 @@ def voter_report_create(request):
         try:
             services.record_voter_report(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("履职情况报告已记录。"))
             return redirect("contacts:voter_reports")
@@ -129,7 +129,7 @@ def research_create(request):
         try:
             services.record_research_report(actor=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("调研视察报告已记录。"))
             return redirect("contacts:research")
@@ -180,7 +180,7 @@ def training_plan_create(request):
         try:
             services.create_training_plan(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("培训计划已保存。"))
             return redirect("contacts:training")
@@ -202,7 +202,7 @@ def training_session_create(request):
         try:
             services.add_training_session(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("培训课程已保存。"))
             return redirect("contacts:training")
@@ -284,7 +284,7 @@ def meeting_create(request):
         try:
             services.request_meeting(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("约见申请已提交，联络机构将与您联系安排。"))
             return redirect("contacts:meetings")
@@ -325,7 +325,7 @@ def meeting_action(request, pk, action):
         try:
             service(actor=request.user, request=meeting, **data)
         except ValidationError as error:
-            _apply_errors(form, error, rename={"reason": "decline_reason"})
+            apply_errors(form, error, rename={"reason": "decline_reason"})
         else:
             messages.success(request, _("约见状态已更新。"))
             return redirect("contacts:meetings")

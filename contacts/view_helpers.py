@@ -3,7 +3,7 @@ form, the caller's mandates, and the safe `next` address."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,17 +31,6 @@ def _render(request, template, context, *, section):
     context.setdefault("nav", _nav(request.user))
     context["section"] = section
     return render(request, template, context)
-
-
-def _apply_errors(form, error: ValidationError, *, rename: dict | None = None) -> None:
-    """Put a service's ValidationError back on the form's fields (or at the top when no field fits)."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        name = rename.get(field, field)
-        form.add_error(name if name in form.fields else None, field_messages)
 
 
 def _require_staff(user) -> None:
