@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies import permissions as access
-from ops.outbox import enqueue
 
 from ..checks import (
     close_year_lock,
@@ -18,6 +17,7 @@ from ..models import (
     ClosedYear,
     QuotaExemption,
 )
+from ..signals import year_closed
 
 
 def close_year(*, actor, year: int) -> ClosedYear:
@@ -32,9 +32,8 @@ def close_year(*, actor, year: int) -> ClosedYear:
         close_year_lock(year)
         closed, created = ClosedYear.objects.get_or_create(year=year, defaults={"closed_by": actor})
         if created:
-            # The year's compliance report is stored as submitted (reports app), after the close
-            # commits; the outbox keeps the task if Redis is down.
-            enqueue("reports.tasks.snapshot_closed_year", year, closed.pk)
+            # The reports app stores the year's compliance report as submitted (reports.receivers).
+            year_closed.send(sender=ClosedYear, year=year, closed_year=closed)
     return closed
 
 

@@ -82,3 +82,21 @@ def test_a_year_without_a_snapshot_is_a_404(world, login, admin_user):
 
 def test_deputies_cannot_open_a_snapshot(closed_2025, login, deputy_user):
     assert login(deputy_user).get("/reports/compliance/2025/snapshot/").status_code == 403
+
+
+def test_a_close_that_rolls_back_leaves_no_snapshot_task(world, admin_user):
+    """Reports react to contacts' year_closed signal through the outbox, inside the closing transaction."""
+    from django.db import transaction
+
+    from ops.models import OutboxTask
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        contact_services.close_year(actor=admin_user, year=2025)
+        assert OutboxTask.objects.filter(task_name="reports.tasks.snapshot_closed_year").count() == 1
+        raise Undo
+
+    assert not OutboxTask.objects.filter(task_name="reports.tasks.snapshot_closed_year").exists()
+    assert not ComplianceSnapshot.objects.filter(year=2025).exists()
