@@ -39,7 +39,6 @@ from .models import (
     Deputy,
     DeputyGroup,
     DeputyStatus,
-    Gender,
     Level,
     Organization,
     OrganizationKind,
@@ -82,7 +81,7 @@ class _Seeder:
         self.today = today
         self.stdout = stdout
         self.result = SeedResult()
-        self.names = _person_names()
+        self.names = facts.person_names()
         self.index_of: dict[int, int] = {}
         self.verified_hashes: set[str] = set()
 
@@ -550,23 +549,6 @@ def _same(obj: models.Model, name: str, value: Any) -> bool:
     if model_field.is_relation and model_field.many_to_one:
         return getattr(obj, model_field.attname) == (value.pk if value is not None else None)
     return getattr(obj, name) == value
-
-
-def _person_names() -> list[tuple[str, str]]:
-    """Invented, unique Chinese names with a gender, in a stable order (index 0 unused)."""
-    names, seen = [("", "")], set()
-    for i in itertools.count():
-        surname = territory.SURNAMES[(i * 7) % len(territory.SURNAMES)]
-        female = i % 2 == 0
-        pool = territory.GIVEN_NAMES_FEMALE if female else territory.GIVEN_NAMES_MALE
-        name = surname + pool[(i * 3 + i // len(pool)) % len(pool)]
-        if name in seen:
-            continue
-        seen.add(name)
-        names.append((name, Gender.FEMALE if female else Gender.MALE))
-        if len(names) > 200:
-            return names
-    raise AssertionError("unreachable")
 
 
 @transaction.atomic

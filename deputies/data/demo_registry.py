@@ -5,8 +5,10 @@ and the venues' opening hours. The real territory is in `territory.py`."""
 from __future__ import annotations
 
 import datetime
+import itertools
 
-from ..models import CommitteeKind, OrganizationKind
+from ..models import CommitteeKind, Gender, OrganizationKind
+from . import territory
 
 DISTRICT_CONGRESS = {
     "term_number": 6,
@@ -66,3 +68,20 @@ POINTS = [
     ("jiuliting", "G60科创云廊代表联系点", "沪亭北路200号"),
     ("sheshan", "佘山度假区代表联系点", "林荫新路88号"),
 ]
+
+
+def person_names() -> list[tuple[str, str]]:
+    """Invented, unique Chinese names with a gender, in a stable order (index 0 unused)."""
+    names, seen = [("", "")], set()
+    for i in itertools.count():
+        surname = territory.SURNAMES[(i * 7) % len(territory.SURNAMES)]
+        female = i % 2 == 0
+        pool = territory.GIVEN_NAMES_FEMALE if female else territory.GIVEN_NAMES_MALE
+        name = surname + pool[(i * 3 + i // len(pool)) % len(pool)]
+        if name in seen:
+            continue
+        seen.add(name)
+        names.append((name, Gender.FEMALE if female else Gender.MALE))
+        if len(names) > 200:
+            return names
+    raise AssertionError("unreachable")
