@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -37,22 +36,6 @@ from songjiang_liaison.api import StandardPagination
 from . import committee_api, question_api, quotas, selectors, serializers, services
 from .filters import ActivityFilter
 from .models import ContactActivity, Participation, VoterReport
-
-
-def _field_errors(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-        )
-    return ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
-
-
-def _refusal(exc: DjangoValidationError) -> Response:
-    """A lost race (the activity changed since the caller's `version`) answers 409, as in the opinions
-    API; any other refusal 400 with field errors."""
-    if getattr(exc, "code", None) == "conflict":
-        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-    raise _field_errors(exc) from exc
 
 
 @extend_schema_view(
@@ -103,10 +86,7 @@ class ActivityViewSet(
             values["participants"] = None
         values["opinions"] = values.get("opinions", ())
         values["photos"] = values.get("photos", ())
-        try:
-            activity = services.log_activity(actor=request.user, **values)
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from exc
+        activity = services.log_activity(actor=request.user, **values)
         return self._render(activity, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -121,10 +101,7 @@ class ActivityViewSet(
         activity = self.get_object()
         data = serializers.ActivityChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            activity = services.update_activity(actor=request.user, activity=activity, **data.validated_data)
-        except DjangoValidationError as exc:
-            return _refusal(exc)
+        activity = services.update_activity(actor=request.user, activity=activity, **data.validated_data)
         return self._render(activity)
 
     @extend_schema(
@@ -140,12 +117,9 @@ class ActivityViewSet(
         activity = self.get_object()
         data = serializers.HeldInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            activity = services.record_planned_activity(
-                actor=request.user, activity=activity, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            return _refusal(exc)
+        activity = services.record_planned_activity(
+            actor=request.user, activity=activity, **data.validated_data
+        )
         return self._render(activity)
 
     @extend_schema(
@@ -161,12 +135,9 @@ class ActivityViewSet(
         activity = self.get_object()
         data = serializers.ActivityConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.confirm_activity(
-                actor=request.user, activity=activity, version=data.validated_data["version"]
-            )
-        except DjangoValidationError as exc:
-            return _refusal(exc)
+        services.confirm_activity(
+            actor=request.user, activity=activity, version=data.validated_data["version"]
+        )
         return self._render(activity)
 
     @extend_schema(
@@ -185,10 +156,7 @@ class ActivityViewSet(
         changes = dict(data.validated_data)
         changes.pop("photos", None)
         reason = changes.pop("reason", "")
-        try:
-            services.amend_activity(actor=request.user, activity=activity, reason=reason, **changes)
-        except DjangoValidationError as exc:
-            return _refusal(exc)
+        services.amend_activity(actor=request.user, activity=activity, reason=reason, **changes)
         return self._render(activity)
 
 
@@ -224,15 +192,12 @@ class VoterReportViewSet(
         schedule = {
             k: values.pop(k) for k in ("start_time", "end_time", "venue", "place", "is_public") if k in values
         }
-        try:
-            if values.pop("planned", False):
-                for unused in ("attendance", "content", "file"):
-                    values.pop(unused, None)
-                report = services.plan_voter_report(actor=request.user, deputy=deputy, **values, **schedule)
-            else:
-                report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from exc
+        if values.pop("planned", False):
+            for unused in ("attendance", "content", "file"):
+                values.pop(unused, None)
+            report = services.plan_voter_report(actor=request.user, deputy=deputy, **values, **schedule)
+        else:
+            report = services.record_voter_report(actor=request.user, deputy=deputy, **values)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -248,12 +213,7 @@ class VoterReportViewSet(
         report = self.get_object()
         data = serializers.VoterReportHeldSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            report = services.record_held_voter_report(
-                actor=request.user, report=report, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            return _refusal(exc)
+        report = services.record_held_voter_report(actor=request.user, report=report, **data.validated_data)
         return Response(self.get_serializer(report).data)
 
     @extend_schema(
@@ -298,10 +258,7 @@ class MeetingRequestViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         deputy = get_object_or_404(access.deputies_in_jurisdiction(request.user), pk=values.pop("deputy").pk)
-        try:
-            meeting = services.request_meeting(actor=request.user, deputy=deputy, **values)
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from exc
+        meeting = services.request_meeting(actor=request.user, deputy=deputy, **values)
         return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, service, fields):
@@ -310,12 +267,7 @@ class MeetingRequestViewSet(
         data.is_valid(raise_exception=True)
         defaults = {"scheduled_at": None, "place": "", "held_on": None, "notes": "", "reason": ""}
         values = {k: data.validated_data.get(k, defaults[k]) for k in fields}
-        try:
-            meeting = service(actor=request.user, request=meeting, **values)
-        except DjangoValidationError as exc:
-            if getattr(exc, "code", None) == "conflict":
-                return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-            raise _field_errors(exc) from exc
+        meeting = service(actor=request.user, request=meeting, **values)
         return Response(self.get_serializer(meeting).data)
 
     @extend_schema(

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -121,8 +120,6 @@ class CommitteeContactViewSet(
             contact = record_committee_contact(actor=request.user, **values)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 
 

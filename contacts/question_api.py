@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -68,14 +67,6 @@ class QuestionActionSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=question_services.MAX_ANSWER, required=False, allow_blank=True)
 
 
-def _refusal(exc: DjangoValidationError) -> Response:
-    if getattr(exc, "code", None) == "conflict":
-        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-    if hasattr(exc, "error_dict"):
-        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-
-
 def report_questions(request, pk):
     """`GET/POST /voter-reports/{id}/questions/` (mounted by VoterReportViewSet.questions)."""
     reports = VoterReport.objects.filter(deputy__in=access.deputies_in_jurisdiction(request.user))
@@ -87,12 +78,7 @@ def report_questions(request, pk):
         return Response(status=status.HTTP_404_NOT_FOUND)
     data = MeetingQuestionInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    try:
-        question = question_services.record_at_meeting(
-            actor=request.user, report=report, **data.validated_data
-        )
-    except DjangoValidationError as exc:
-        return _refusal(exc)
+    question = question_services.record_at_meeting(actor=request.user, report=report, **data.validated_data)
     return Response(VoterQuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
@@ -113,10 +99,7 @@ class VoterQuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         question = get_object_or_404(queryset.select_related("deputy__person"), pk=self.kwargs["pk"])
         data = QuestionActionSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
-        try:
-            question = call(question, data.validated_data)
-        except DjangoValidationError as exc:
-            return _refusal(exc)
+        question = call(question, data.validated_data)
         return Response(VoterQuestionSerializer(VoterQuestion.objects.get(pk=question.pk)).data)
 
     @extend_schema(

@@ -66,11 +66,15 @@ def field_errors(exc: DjangoValidationError) -> dict:
 def exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: a service's refusal as a status code, for every API view.
 
-    django `ValidationError` → 400 with the messages by field; `errors.NotAllowed` → 403 and
+    django `ValidationError` → 400 with the messages by field (409 `{"detail"}` when its code is
+    "conflict"); `errors.NotAllowed` → 403 and
     `errors.Conflict` → 409, with `{"detail": message}` and the error's `extra`. A view may add to a
     conflict's body (e.g. the state the object is in now) with a `describe_conflict(exc)` method.
     Everything else is DRF's own handling (its exceptions, `Http404`, django's `PermissionDenied`)."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "code", None) == "conflict":
+        # A lost race told as a validation error (e.g. an activity changed since the caller's version).
+        response = Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, DjangoValidationError):
         response = Response(field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, errors.NotAllowed | errors.Conflict):
         body = {"detail": str(exc.message), **exc.extra}

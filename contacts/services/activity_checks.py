@@ -31,15 +31,14 @@ MAX_PHOTOS = 9
 
 def _validate_photos(photos: Sequence) -> list:
     """Each photo must really be an image (content checked with Pillow), re-encoded without metadata."""
-    from deputies.images import ImageSpec, normalize_image
+    from deputies.images import WHOLE_PHOTO, normalize_image
 
-    spec = ImageSpec(size=(1600, 1600), crop=False, format="JPEG", extension="jpg", content_type="image/jpeg")
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("最多上传%(n)d张照片。") % {"n": MAX_PHOTOS}})
     cleaned = []
     for photo in photos:
         try:
-            cleaned.append(normalize_image(photo, spec=spec))
+            cleaned.append(normalize_image(photo, spec=WHOLE_PHOTO))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
     return cleaned
