@@ -32,7 +32,7 @@ from deputies import permissions as access
 from songjiang_liaison.api import StandardPagination
 from songjiang_liaison.content_policy import BrowsableAPIRenderer
 
-from . import abuse, archive, races, selectors, serializers, services, workflow
+from . import abuse, archive, intake, races, selectors, serializers, services, workflow
 from .filters import OpinionFilter
 from .models import Channel
 
@@ -118,59 +118,27 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming = serializers.OpinionSubmitSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        user = request.user if request.user.is_authenticated else None
-        submission = {
-            "content": data["content"],
-            "region": data["region"],
-            "deputy": data.get("deputy"),
-            "organization": data.get("organization"),
-            "category": data["category"],
-            # The public writes through the website; the app's users (deputies, staff) may name the
-            # channel they took it in by (reception day, letter, mailbox …).
-            "channel": Channel.WEB if user is None else data.get("channel") or Channel.APP,
-            "submitter_name": data["submitter_name"],
-            "submitter_phone": data["submitter_phone"],
-            "submitter_address": data["submitter_address"],
-            "consent": data["consent"],
-        }
+        fields = ("content", "region", "deputy", "organization", "category", "consent")
+        contact = ("submitter_name", "submitter_phone", "submitter_address")
+        submission = {name: data.get(name) for name in (*fields, *contact)}
+        # The app's users (deputies, staff) name the channel they took it in by (reception day,
+        # letter, mailbox …); the public writes through the website (`intake.take_in`).
+        submission["channel"] = data.get("channel") or Channel.APP
         try:
-            scope = f"user:{user.pk}" if user else f"ip:{abuse.client_ip(request)}"
-            key = services.idempotency_key_for(request.headers.get("Idempotency-Key", ""), scope=scope)
-            if (earlier := services.replayed(key)) is not None:  # a double click: the first answer
-                return Response(
-                    serializers.OpinionCreatedSerializer(earlier).data, status=status.HTTP_201_CREATED
-                )
-            services.validate_submission(**submission)
-            archive.check_consent(publish=data["publish"], confidential=data["confidential"])
-            # Only a recorder links an activity, and only one whose record they may see.
-            activity = (
-                services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
-            )
-        except DjangoValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-        # Counted only once the submission is valid, as on the page: correcting mistakes is not spamming.
-        # Signed-in recorders have their own per-user budget; the public one per address.
-        try:
-            if user is not None:
-                abuse.check_record_limit(user)
-            else:
-                abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
-        except abuse.RateLimited as exc:
-            return _rate_limited(exc)
-        try:
-            opinion = services.submit_opinion(
-                **submission,
+            opinion = intake.take_in(
+                sender=intake.Sender.of(request),
+                submission=submission,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
                 confidential=data["confidential"],
                 publish=data["publish"],
                 photos=data["photos"],
-                recorded_by=user,
-                activity=activity,
-                client_ip=abuse.client_ip(request),
+                activity=data.get("activity"),
                 honeypot=data["website"],
-                idempotency_key=key,
             )
-        except DjangoValidationError as exc:  # the photos
+        except DjangoValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        except abuse.RateLimited as exc:
+            return _rate_limited(exc)
         return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
