@@ -8,8 +8,7 @@
 - `GET /opinions/track/{code}/` and `POST /opinions/track/{code}/rate/` for the citizen;
 - suggestions: `feedback/suggestions/api.py`.
 
-Responses escape `<`, `>` and `&` inside JSON strings (`\\u003c` …): a consumer that pastes a value
-into HTML by mistake still cannot run a script a citizen typed in; parsed values stay verbatim.
+Responses escape `<`, `>` and `&` inside JSON strings (`feedback.renderers`).
 """
 
 from __future__ import annotations
@@ -24,32 +23,20 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies import permissions as access
 from songjiang_liaison.api import StandardPagination
-from songjiang_liaison.content_policy import BrowsableAPIRenderer
 
 from . import abuse, archive, intake, races, selectors, serializers, services, workflow
 from .filters import OpinionFilter
 from .models import Channel
+from .renderers import RENDERERS
 
 ACTION_PATTERN = "|".join(workflow.STAFF_ACTIONS)
 TRACK_RATE = "60/minute"
 LOST_RACE = gettext_lazy("其他人刚刚处理了这条意见，请刷新后再试。")
-
-
-class SafeJSONRenderer(JSONRenderer):
-    """JSON with `<`, `>` and `&` written as unicode escapes (valid JSON, same parsed value)."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        body = super().render(data, accepted_media_type, renderer_context)
-        return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
-
-
-RENDERERS = [SafeJSONRenderer, BrowsableAPIRenderer]  # the browsable API within the CSP (docs/csp.md)
 
 
 def _field_errors(exc: DjangoValidationError) -> dict:
