@@ -8,8 +8,7 @@
 - `GET /opinions/track/{code}/` and `POST /opinions/track/{code}/rate/` for the citizen;
 - suggestions: `feedback/suggestions/api.py`.
 
-Responses escape `<`, `>` and `&` inside JSON strings (`\\u003c` …): a consumer that pastes a value
-into HTML by mistake still cannot run a script a citizen typed in; parsed values stay verbatim.
+Responses escape `<`, `>` and `&` inside JSON strings (`feedback.renderers`).
 """
 
 from __future__ import annotations
@@ -23,33 +22,21 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies import permissions as access
 from songjiang_liaison import errors
 from songjiang_liaison.api import StandardPagination
-from songjiang_liaison.content_policy import BrowsableAPIRenderer
 
-from . import abuse, archive, races, selectors, serializers, services, workflow
+from . import abuse, archive, intake, races, selectors, serializers, services, workflow
 from .filters import OpinionFilter
 from .models import Channel
+from .renderers import RENDERERS
 
 ACTION_PATTERN = "|".join(workflow.STAFF_ACTIONS)
 TRACK_RATE = "60/minute"
 LOST_RACE = gettext_lazy("其他人刚刚处理了这条意见，请刷新后再试。")
-
-
-class SafeJSONRenderer(JSONRenderer):
-    """JSON with `<`, `>` and `&` written as unicode escapes (valid JSON, same parsed value)."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        body = super().render(data, accepted_media_type, renderer_context)
-        return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
-
-
-RENDERERS = [SafeJSONRenderer, BrowsableAPIRenderer]  # the browsable API within the CSP (docs/csp.md)
 
 
 def _rate_limited(exc: abuse.RateLimited) -> Response:
@@ -112,52 +99,25 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming = serializers.OpinionSubmitSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        user = request.user if request.user.is_authenticated else None
-        submission = {
-            "content": data["content"],
-            "region": data["region"],
-            "deputy": data.get("deputy"),
-            "organization": data.get("organization"),
-            "category": data["category"],
-            # The public writes through the website; the app's users (deputies, staff) may name the
-            # channel they took it in by (reception day, letter, mailbox …).
-            "channel": Channel.WEB if user is None else data.get("channel") or Channel.APP,
-            "submitter_name": data["submitter_name"],
-            "submitter_phone": data["submitter_phone"],
-            "submitter_address": data["submitter_address"],
-            "consent": data["consent"],
-        }
-        # A ValidationError from here on is a 400 with the errors by field (songjiang_liaison.api).
-        scope = f"user:{user.pk}" if user else f"ip:{abuse.client_ip(request)}"
-        key = services.idempotency_key_for(request.headers.get("Idempotency-Key", ""), scope=scope)
-        if (earlier := services.replayed(key)) is not None:  # a double click: the first answer
-            return Response(
-                serializers.OpinionCreatedSerializer(earlier).data, status=status.HTTP_201_CREATED
-            )
-        services.validate_submission(**submission)
-        archive.check_consent(publish=data["publish"], confidential=data["confidential"])
-        # Only a recorder links an activity, and only one whose record they may see.
-        activity = services.recordable_activity(user=user, activity_id=data.get("activity")) if user else None
-        # Counted only once the submission is valid, as on the page: correcting mistakes is not spamming.
-        # Signed-in recorders have their own per-user budget; the public one per address.
+        fields = ("content", "region", "deputy", "organization", "category", "consent")
+        contact = ("submitter_name", "submitter_phone", "submitter_address")
+        submission = {name: data.get(name) for name in (*fields, *contact)}
+        # The app's users (deputies, staff) name the channel they took it in by (reception day,
+        # letter, mailbox …); the public writes through the website (`intake.take_in`).
+        submission["channel"] = data.get("channel") or Channel.APP
         try:
-            if user is not None:
-                abuse.check_record_limit(user)
-            else:
-                abuse.check_rate_limit(abuse.client_ip(request), scope=abuse.DEFAULT_SCOPE)
+            opinion = intake.take_in(
+                sender=intake.Sender.of(request),
+                submission=submission,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                confidential=data["confidential"],
+                publish=data["publish"],
+                photos=data["photos"],
+                activity=data.get("activity"),
+                honeypot=data["website"],
+            )
         except abuse.RateLimited as exc:
             return _rate_limited(exc)
-        opinion = services.submit_opinion(
-            **submission,
-            confidential=data["confidential"],
-            publish=data["publish"],
-            photos=data["photos"],
-            recorded_by=user,
-            activity=activity,
-            client_ip=abuse.client_ip(request),
-            honeypot=data["website"],
-            idempotency_key=key,
-        )
         return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -15,7 +15,8 @@ Monday–Friday and administrators are told once that the year needs entering.
   the deputy is dissatisfied with is handled again within 1 month.
 
 Due dates are stored (`Opinion.due_at`, `Assignment.due_at`, `Suggestion.due_at`, all indexed) as the
-end of the due day in Asia/Shanghai; `overdue_items(now)` is the sweep the reminder task calls.
+end of the due day in Asia/Shanghai. `open_deadlines(horizon)` are the open rows that both the
+reminder sweep (`feedback.reminders`) and `overdue_items(now)` read: one meaning of overdue.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
+
+from .days import end_of_day, local_day, on_time  # noqa: F401 (part of this module's rules)
 
 ROUTE_WORKING_DAYS = 5
 FEEDBACK_DAYS = 15
@@ -124,16 +127,6 @@ def add_period(start: datetime.date, amount: int, unit: str, cal: WorkCalendar) 
     raise ValueError(f"unknown period unit {unit!r}")
 
 
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The last moment of `day` in the portal's time zone (Asia/Shanghai), as an aware datetime."""
-    tz = timezone.get_default_timezone()
-    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=tz)
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
-
-
 def reply_period(level: str) -> tuple[int, str]:
     periods = settings.OPINION_REPLY_PERIODS
     return periods.get(level, periods["street"])
@@ -195,12 +188,6 @@ def extended_suggestion_due(
     if new_due > latest_suggestion_due(assigned_at):
         raise ValueError("an extension never goes past 6 months from the assignment")
     return new_due
-
-
-def on_time(done_at: datetime.datetime, due_at: datetime.datetime | None) -> bool:
-    """Done on or before the due day (Asia/Shanghai): a reply at 23:59 of the due day is on time,
-    one at 00:00 of the next day is late."""
-    return due_at is None or local_day(done_at) <= local_day(due_at)
 
 
 def status_for(due_at: datetime.datetime | None, now: datetime.datetime) -> str:
@@ -342,27 +329,33 @@ class OverdueItem:
     status: str
 
 
-def overdue_items(now: datetime.datetime | None = None) -> Iterator[OverdueItem]:
-    """Everything overdue at `now`, from the stored, indexed due dates. Issue 5's reminder task
-    iterates this and notifies whoever must act (use a notification key per item and day)."""
-    from .models import Assignment, Opinion, Suggestion
+def open_deadlines(horizon: datetime.datetime) -> dict:
+    """The open, deadline-bearing rows due at or before `horizon`, per kind: an opinion at its own
+    step (not final), a handling unit's unanswered assignment of an opinion that is not final, a
+    suggestion submitted or being handled. The one meaning of "still open" for the overdue sweep
+    (`overdue_items`) and the reminders (`feedback.reminders`, which also look ahead: due soon)."""
+    from .models import FINAL_STATES, Assignment, Opinion, Suggestion
     from .suggestions.models import HANDLING_STATES, SuggestionState
 
+    return {
+        "opinion": Opinion.objects.open().filter(due_at__lte=horizon),
+        "assignment": Assignment.objects.filter(replied_at__isnull=True, due_at__lte=horizon).exclude(
+            opinion__state__in=FINAL_STATES
+        ),
+        "suggestion": Suggestion.objects.filter(
+            state__in=(SuggestionState.SUBMITTED, *HANDLING_STATES), due_at__lte=horizon
+        ),
+    }
+
+
+def overdue_items(now: datetime.datetime | None = None) -> Iterator[OverdueItem]:
+    """Everything overdue at `now` (`overdue_q`: open and past its due date), from the stored, indexed
+    due dates; the reminder sweep classifies the same rows with `status_for`."""
     now = now or timezone.now()
-    for opinion in Opinion.objects.open().overdue(now).with_related().order_by("due_at", "id"):
-        yield OverdueItem("opinion", opinion, opinion.due_at, status_for(opinion.due_at, now))
-    assignments = (
-        Assignment.objects.filter(replied_at__isnull=True, due_at__lt=now)
-        .exclude(opinion__state__in=("closed", "rejected", "merged"))
-        .select_related("opinion", "organization")
-        .order_by("due_at", "id")
-    )
-    for assignment in assignments:
-        yield OverdueItem("assignment", assignment, assignment.due_at, status_for(assignment.due_at, now))
-    suggestions = (
-        Suggestion.objects.filter(state__in=(SuggestionState.SUBMITTED, *HANDLING_STATES), due_at__lt=now)
-        .select_related("deputy", "deputy__person")
-        .order_by("due_at", "id")
-    )
-    for suggestion in suggestions:
-        yield OverdueItem("suggestion", suggestion, suggestion.due_at, status_for(suggestion.due_at, now))
+    rows = open_deadlines(now)
+    opinions = rows["opinion"].filter(overdue_q(now)).with_related()
+    assignments = rows["assignment"].filter(due_at__lt=now).select_related("opinion", "organization")
+    suggestions = rows["suggestion"].filter(due_at__lt=now).select_related("deputy", "deputy__person")
+    for kind, queryset in (("opinion", opinions), ("assignment", assignments), ("suggestion", suggestions)):
+        for obj in queryset.order_by("due_at", "id"):
+            yield OverdueItem(kind, obj, obj.due_at, status_for(obj.due_at, now))

@@ -283,70 +283,77 @@ class _Seeder:
         if area is None:
             self.stdout.write(f"跳过 {scenario.code}：缺少区域 {scenario.area} / skipped, region missing")
             return
-        place = area.children.order_by("id").first() or area
-        deputy = self.deputy_for(area) if scenario.to_deputy else None
-        received = self.moment(scenario.days_ago)
-        contact = {}
-        if scenario.contact:
-            number = int(scenario.code[-2:])
-            contact = {
-                "submitter_name": "王" + "小明晓红建国秀英志强丽华"[number % 12],
-                "submitter_phone": f"1380000{number:04d}",
-                "submitter_address": f"{place.name}{number}号",
-                "consent": True,
-            }
         with transaction.atomic():
-            opinion = services.submit_opinion(
-                content=scenario.content,
-                region=place,
-                deputy=deputy,
-                category=scenario.category,
-                channel=scenario.channel,
-                now=received,
-                publish=scenario.code in PUBLISHED,
-                **contact,
-            )
-            Opinion.objects.filter(pk=opinion.pk).update(tracking_code=scenario.code)
-            opinion.refresh_from_db()
-            OpinionEvent.objects.filter(opinion=opinion).update(created_at=received)
-            unit = None
-            count = len(scenario.steps)
-            for index, (action, data) in enumerate(scenario.steps, start=1):
-                # The steps share the time between receipt and (nearly) today.
-                step_at = self.moment(scenario.days_ago * (1 - index / (count + 1)))
-                data = dict(data)
-                if action == "suggestion":
-                    unit = self.unit_for(area, data["units"])
-                    if unit is None:
-                        break
-                    self.submit_and_assign(opinion, unit, step_at)
-                    opinion.refresh_from_db()
-                    continue
-                if action == "assign":
-                    unit = self.unit_for(area, data["units"])
-                    if unit is None:
-                        break
-                    data["units"] = [unit.pk]
-                if action == "reply" and unit is not None:
-                    data["unit"] = unit.pk
-                if action == "merge":
-                    target = Opinion.objects.filter(tracking_code=data["target"]).first()
-                    if target is None:
-                        break
-                    data["target"] = target.pk
-                opinion = workflow.apply_action(
-                    opinion=opinion,
-                    action=action,
-                    actor=self.actor_for(action, opinion, unit),
-                    data=data,
-                    now=step_at,
-                )
-                OpinionEvent.objects.filter(opinion=opinion, action=action, created_at__gt=step_at).update(
-                    created_at=step_at
-                )
+            opinion = self.receive(scenario, area)
+            opinion = self.play(opinion, scenario, area)
             if opinion.publish:
                 self.approve_publication(opinion)
         self.created += 1
+
+    def receive(self, scenario: Scenario, area) -> Opinion:
+        """Take the scenario's opinion in, dated back to when it was received, with its own code."""
+        place = area.children.order_by("id").first() or area
+        received = self.moment(scenario.days_ago)
+        opinion = services.submit_opinion(
+            content=scenario.content,
+            region=place,
+            deputy=self.deputy_for(area) if scenario.to_deputy else None,
+            category=scenario.category,
+            channel=scenario.channel,
+            now=received,
+            publish=scenario.code in PUBLISHED,
+            **_contact(scenario, place),
+        )
+        Opinion.objects.filter(pk=opinion.pk).update(tracking_code=scenario.code)
+        opinion.refresh_from_db()
+        OpinionEvent.objects.filter(opinion=opinion).update(created_at=received)
+        return opinion
+
+    def play(self, opinion: Opinion, scenario: Scenario, area) -> Opinion:
+        """The scenario's workflow steps, sharing the time between receipt and (nearly) today."""
+        unit = None
+        count = len(scenario.steps)
+        for index, (action, data) in enumerate(scenario.steps, start=1):
+            step_at = self.moment(scenario.days_ago * (1 - index / (count + 1)))
+            data = dict(data)
+            if action in ("suggestion", "assign"):
+                unit = self.unit_for(area, data["units"])
+                if unit is None:
+                    break
+            if action == "suggestion":
+                self.submit_and_assign(opinion, unit, step_at)
+                opinion.refresh_from_db()
+                continue
+            if action == "assign":
+                data["units"] = [unit.pk]
+            if action == "reply" and unit is not None:
+                data["unit"] = unit.pk
+            if action == "merge":
+                target = Opinion.objects.filter(tracking_code=data["target"]).first()
+                if target is None:
+                    break
+                data["target"] = target.pk
+            actor = self.actor_for(action, opinion, unit)
+            opinion = workflow.apply_action(
+                opinion=opinion, action=action, actor=actor, data=data, now=step_at
+            )
+            OpinionEvent.objects.filter(opinion=opinion, action=action, created_at__gt=step_at).update(
+                created_at=step_at
+            )
+        return opinion
+
+
+def _contact(scenario: Scenario, place) -> dict:
+    """A made-up submitter for the scenarios that leave contact details (reserved 1380000 numbers)."""
+    if not scenario.contact:
+        return {}
+    number = int(scenario.code[-2:])
+    return {
+        "submitter_name": "王" + "小明晓红建国秀英志强丽华"[number % 12],
+        "submitter_phone": f"1380000{number:04d}",
+        "submitter_address": f"{place.name}{number}号",
+        "consent": True,
+    }
 
 
 def seed(*, today: datetime.date, stdout: TextIO | None = None) -> int:

@@ -203,9 +203,7 @@ class Opinion(models.Model):
         on_delete=models.SET_NULL,
         related_name="recorded_opinions",
     )
-    # The contact activity at which it was taken in (contacts.ContactActivity), kept as an id so the
-    # opinion never depends on that app's tables.
-    activity_id = models.PositiveBigIntegerField(_("联系活动"), null=True, blank=True)
+    # The contact activities it was taken in at: `activities`, the activity's many-to-many `opinions`.
     received_at = models.DateTimeField(_("收到时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from songjiang_liaison.api import StandardPagination
 
 from . import archive
-from .api import RENDERERS
 from .forms import ArchiveFilterForm
 from .models import Opinion
+from .renderers import RENDERERS
 
 
 class PublicStepSerializer(serializers.Serializer):

@@ -42,7 +42,7 @@ from accounts.tasks import SWEEP_OPTIONS, parse_moment
 from deputies.models import Organization, OrganizationKind
 
 from . import deadlines
-from .models import Assignment, DeadlineKind, Opinion, OpinionState, Suggestion, SuggestionState
+from .models import DeadlineKind, Opinion, OpinionState, SuggestionState
 from .notifications import opinion_url
 
 DUE_SOON = "due_soon"
@@ -102,8 +102,7 @@ def opinion_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> Ite
     is assigned, feedback to the citizen. Assigned opinions are reported per assignment instead."""
     today = timezone.localdate(now)
     opinions = (
-        Opinion.objects.open()
-        .filter(due_at__lte=horizon)
+        deadlines.open_deadlines(horizon)["opinion"]
         .exclude(state=OpinionState.ASSIGNED)
         .select_related(
             "region__parent", "organization", "deputy__person__user", "origin_deputy__person__user"
@@ -133,8 +132,7 @@ def opinion_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> Ite
 def assignment_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> Iterable[DeadlineItem]:
     """A handling unit's reply to an opinion assigned to it (§四(二))."""
     assignments = (
-        Assignment.objects.filter(replied_at__isnull=True, due_at__lte=horizon)
-        .exclude(opinion__state__in=(OpinionState.CLOSED, OpinionState.REJECTED, OpinionState.MERGED))
+        deadlines.open_deadlines(horizon)["assignment"]
         .select_related("opinion__region__parent", "organization")
         .order_by("due_at", "pk")
     )
@@ -157,13 +155,10 @@ def suggestion_deadlines(now: datetime.datetime, horizon: datetime.datetime) -> 
     """Suggestions (§四(三)): a submitted one is the assigning office's to assign within 5 working
     days; one being handled is its lead unit's (3 or 6 months, a promised date, or re-handling within
     a month). The supervising leader of a key suggestion hears of it too."""
-    from .suggestions.models import HANDLING_STATES
     from .suggestions.notifications import suggestion_url
 
     suggestions = (
-        Suggestion.objects.filter(
-            state__in=(SuggestionState.SUBMITTED, *HANDLING_STATES), due_at__lte=horizon
-        )
+        deadlines.open_deadlines(horizon)["suggestion"]
         .select_related("deputy__constituency__region__parent", "supervisor")
         .order_by("due_at", "pk")
     )

@@ -147,6 +147,9 @@ class OpinionDetailSerializer(OpinionListSerializer):
     assignments = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
     origin_deputy = serializers.SerializerMethodField()
+    # The contact activity it was taken in at: the first activity linked to it (the activity's
+    # many-to-many `opinions` is the one record of the link), null when none.
+    activity_id = serializers.SerializerMethodField()
 
     class Meta(OpinionListSerializer.Meta):
         fields = [
@@ -186,6 +189,9 @@ class OpinionDetailSerializer(OpinionListSerializer):
             }
             for a in obj.assignments.all()
         ]
+
+    def get_activity_id(self, obj) -> int | None:
+        return obj.activities.order_by("date", "pk").values_list("pk", flat=True).first()
 
     def get_origin_deputy(self, obj) -> dict | None:
         if obj.origin_deputy is None:

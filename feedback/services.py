@@ -2,7 +2,8 @@
 
 Nothing a citizen says is lost: a honeypot hit or a blocked word goes to the moderation queue; a
 repeat of the same text by the same sender within a day is stored, marked as a duplicate and linked
-to the first; only the rate limit (checked by the caller, `abuse.check_rate_limit`) refuses.
+to the first; only the rate limit refuses. Pages and the API call `feedback.intake.take_in`, which
+checks who may send what and the rate limit, then `submit_opinion` here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,19 +32,6 @@ CONTENT_MIN = 10
 CONTENT_MAX = 5000
 MAX_PHOTOS = 5
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
-
-
-def recordable_activity(*, user, activity_id: int | None):
-    """The contact activity `user` links a recorded opinion to: one whose record they may see, as on
-    the record form. Any other id, missing or another's, is refused in the same words."""
-    if activity_id is None:
-        return None
-    from contacts.selectors import activities_visible_to
-
-    activity = activities_visible_to(user).filter(pk=activity_id).first()
-    if activity is None:
-        raise ValidationError({"activity": _("找不到这个联系活动。")})
-    return activity
 
 
 def _keyed_hash(value: str) -> str:
@@ -79,6 +68,47 @@ def _resolve(model, value, field: str, errors: dict, message: str):
         return None
 
 
+def _clean_content(content: str, errors: dict) -> str:
+    content = (content or "").strip()
+    if len(content) < CONTENT_MIN:
+        errors["content"] = _("内容至少%(min)d个字。") % {"min": CONTENT_MIN}
+    elif len(content) > CONTENT_MAX:
+        errors["content"] = _("内容不能超过%(max)d个字。") % {"max": CONTENT_MAX}
+    return content
+
+
+def _clean_addressee(region, deputy, organization, errors: dict) -> dict:
+    """The place concerned and, optionally, the deputy or liaison body it is addressed to."""
+    region_obj = _resolve(Region, region, "region", errors, _("请选择所在的街道、镇或居（村）委会。"))
+    if region_obj is None and "region" not in errors:
+        errors["region"] = _("请选择所在的街道、镇或居（村）委会。")
+    elif region_obj is not None and region_obj.kind == RegionKind.DISTRICT:
+        errors["region"] = _("请选择具体的街道、镇或居（村）委会。")
+    deputy_obj = _resolve(Deputy, deputy, "deputy", errors, _("找不到这位代表。"))
+    if deputy_obj is not None and not deputy_obj.is_serving():
+        errors["deputy"] = _("这位代表已不在任，请选择其他代表或所在街镇的联络机构。")
+    org_obj = _resolve(Organization, organization, "organization", errors, _("找不到这个联络机构。"))
+    if org_obj is not None and not org_obj.is_liaison_body:
+        errors["organization"] = _("请选择街道人大工委或镇人大办公室。")
+    return {"region": region_obj, "deputy": deputy_obj, "organization": org_obj}
+
+
+def _clean_submitter(name: str, phone: str, address: str, consent: bool, errors: dict) -> dict:
+    """The optional contact details, kept only with the citizen's consent (PIPL)."""
+    name = (name or "").strip()
+    if len(name) > 50:
+        errors["submitter_name"] = _("姓名不能超过50个字。")
+    phone = normalize_phone(phone or "")
+    if phone and not is_valid_phone(phone):
+        errors["submitter_phone"] = _("电话号码格式不正确：%(value)s") % {"value": phone}
+    address = (address or "").strip()
+    if len(address) > 200:
+        errors["submitter_address"] = _("地址不能超过200个字。")
+    if (name or phone or address) and not consent:
+        errors["consent"] = _("留下联系方式的，请同意我们为办理和反馈您的意见使用这些信息。")
+    return {"submitter_name": name, "submitter_phone": phone, "submitter_address": address}
+
+
 def validate_submission(
     *,
     content: str,
@@ -92,56 +122,24 @@ def validate_submission(
     submitter_address: str = "",
     consent: bool = False,
 ) -> dict:
-    """Check a submission; ValidationError with field errors, otherwise the cleaned values."""
+    """Check a submission; ValidationError with field errors, otherwise the cleaned values (the
+    keyword arguments of `validate_submission` and `submit_opinion`, with model instances)."""
     errors: dict[str, str] = {}
-    content = (content or "").strip()
-    if len(content) < CONTENT_MIN:
-        errors["content"] = _("内容至少%(min)d个字。") % {"min": CONTENT_MIN}
-    elif len(content) > CONTENT_MAX:
-        errors["content"] = _("内容不能超过%(max)d个字。") % {"max": CONTENT_MAX}
-
-    region_obj = _resolve(Region, region, "region", errors, _("请选择所在的街道、镇或居（村）委会。"))
-    if region_obj is None and "region" not in errors:
-        errors["region"] = _("请选择所在的街道、镇或居（村）委会。")
-    elif region_obj is not None and region_obj.kind == RegionKind.DISTRICT:
-        errors["region"] = _("请选择具体的街道、镇或居（村）委会。")
-
-    deputy_obj = _resolve(Deputy, deputy, "deputy", errors, _("找不到这位代表。"))
-    if deputy_obj is not None and not deputy_obj.is_serving():
-        errors["deputy"] = _("这位代表已不在任，请选择其他代表或所在街镇的联络机构。")
-    org_obj = _resolve(Organization, organization, "organization", errors, _("找不到这个联络机构。"))
-    if org_obj is not None and not org_obj.is_liaison_body:
-        errors["organization"] = _("请选择街道人大工委或镇人大办公室。")
-
-    category = (category or "").strip()
-    if len(category) > 50:
+    values = {
+        "content": _clean_content(content, errors),
+        **_clean_addressee(region, deputy, organization, errors),
+        "category": (category or "").strip(),
+        "channel": channel,
+        **_clean_submitter(submitter_name, submitter_phone, submitter_address, consent, errors),
+        "consent": bool(consent),
+    }
+    if len(values["category"]) > 50:
         errors["category"] = _("类别不能超过50个字。")
     if channel not in Channel.values:
         errors["channel"] = _("请选择有效的渠道。")
-    submitter_name = (submitter_name or "").strip()
-    if len(submitter_name) > 50:
-        errors["submitter_name"] = _("姓名不能超过50个字。")
-    submitter_phone = normalize_phone(submitter_phone or "")
-    if submitter_phone and not is_valid_phone(submitter_phone):
-        errors["submitter_phone"] = _("电话号码格式不正确：%(value)s") % {"value": submitter_phone}
-    submitter_address = (submitter_address or "").strip()
-    if len(submitter_address) > 200:
-        errors["submitter_address"] = _("地址不能超过200个字。")
-    if (submitter_name or submitter_phone or submitter_address) and not consent:
-        errors["consent"] = _("留下联系方式的，请同意我们为办理和反馈您的意见使用这些信息。")
     if errors:
         raise ValidationError(errors)
-    return {
-        "content": content,
-        "region": region_obj,
-        "deputy": deputy_obj,
-        "organization": org_obj,
-        "category": category,
-        "channel": channel,
-        "submitter_name": submitter_name,
-        "submitter_phone": submitter_phone,
-        "submitter_address": submitter_address,
-    }
+    return values
 
 
 def _clean_photos(photos: Iterable) -> list:
@@ -179,14 +177,13 @@ def submit_opinion(
     now: datetime.datetime | None = None,
     idempotency_key: str = "",
 ) -> Opinion:
-    """Take in one opinion from any channel (R-OP-1).
+    """Store one opinion from any channel (R-OP-1); pages and the API call it through `intake.take_in`.
 
-    Addressed to a deputy (the deputy acts first, §四(一)) or to the liaison body of a street or town;
-    either way the body of the place concerned is recorded as responsible, so it shows in its queue.
-    Writes the `received` event and, after commit, notifies whoever must act next. `publish` is the
-    citizen's consent to the public archive (`feedback.archive`), refused with `confidential`.
-    `idempotency_key` (`idempotency_key_for`): a second call with the same key returns the opinion
-    the first stored, marked `replayed`, and stores nothing.
+    The body of the place concerned is recorded as responsible, also when it is addressed to a deputy
+    (who acts first, §四(一)). Writes the `received` event and, after commit, notifies whoever acts
+    next. `publish`: consent to the public archive, refused with `confidential`. A second call with
+    the same `idempotency_key` returns the first opinion, marked `replayed`. `activity`: the contact
+    activity it was taken in at (linked by its many-to-many `opinions`, see `feedback.activities`).
     """
     if (earlier := replayed(idempotency_key)) is not None:
         return earlier
@@ -203,79 +200,102 @@ def submit_opinion(
         submitter_address=submitter_address,
         consent=consent,
     )
+    values["organization"] = values["organization"] or routing.liaison_body_for(values["region"])
+    values.update(confidential=bool(confidential), publish=bool(publish), idempotency_key=idempotency_key)
+    if recorded_by is not None and recorded_by.is_authenticated:
+        values["recorded_by"] = recorded_by
     photo_files = _clean_photos(photos)
-    now = now or timezone.now()
+    screening = _screen(values, honeypot=honeypot, client_ip=client_ip)
+    return _store(values, screening, photo_files, activity, now=now or timezone.now())
+
+
+def _store(values: dict, screening: _Screening, photo_files: list, activity, *, now) -> Opinion:
+    """Write it, its photos, its first event and its link to the activity, in one transaction."""
+    with transaction.atomic():
+        _serialize_intake(values["idempotency_key"], screening.sender_and_text)
+        if (earlier := replayed(values["idempotency_key"])) is not None:
+            return earlier
+        opinion = _create(values, screening, _original_of(screening, now), now=now)
+        for photo in photo_files:
+            OpinionPhoto.objects.create(opinion=opinion, image=photo)
+        _record_intake(opinion, screening)
+        if activity is not None:
+            activity.opinions.add(opinion)
+    return opinion
+
+
+@dataclass(frozen=True)
+class _Screening:
+    """What the intake notices about a submission before storing it."""
+
+    spam: bool  # the honeypot was filled in
+    reasons: tuple  # why a person must look at it first (moderation)
+    fingerprint: str  # who sent it (keyed hash)
+    digest: str  # what they sent (normalized text hash)
+
+    @property
+    def sender_and_text(self) -> str:
+        return f"{self.fingerprint}:{self.digest}" if self.fingerprint else ""
+
+
+def _screen(values: dict, *, honeypot: str, client_ip: str | None) -> _Screening:
     spam = abuse.is_honeypot_hit(honeypot)
     reasons = [_("疑似机器提交（隐藏字段被填写）")] if spam else []
     reasons += abuse.moderation_reasons(values["content"], values["category"], values["submitter_address"])
     fingerprint = submitter_fingerprint(
         name=values["submitter_name"], phone=values["submitter_phone"], client_ip=client_ip
     )
-    digest = content_hash(values["content"])
-    region_obj = values["region"]
-    organization_obj = values["organization"] or routing.liaison_body_for(region_obj)
-    if recorded_by is not None and not recorded_by.is_authenticated:
-        recorded_by = None
+    return _Screening(spam, tuple(reasons), fingerprint, content_hash(values["content"]))
 
-    with transaction.atomic():
-        _serialize_intake(idempotency_key, f"{fingerprint}:{digest}" if fingerprint else "")
-        if (earlier := replayed(idempotency_key)) is not None:
-            return earlier
-        original = None
-        if fingerprint:
-            original = (
-                Opinion.objects.filter(
-                    submitter_fingerprint=fingerprint,
-                    content_hash=digest,
-                    received_at__gte=now - DUPLICATE_WINDOW,
-                )
-                .order_by("received_at", "id")
-                .first()
-            )
-            if original is not None and original.duplicate_of_id:
-                original = original.duplicate_of
-        opinion = Opinion.objects.create(
-            content=values["content"],
-            category=values["category"],
-            channel=values["channel"],
-            region=region_obj,
-            deputy=values["deputy"],
-            organization=organization_obj,
-            state=workflow.initial_state(flagged=bool(reasons)),
-            submitter_name=values["submitter_name"],
-            submitter_phone=values["submitter_phone"],
-            submitter_address=values["submitter_address"],
-            confidential=bool(confidential),
-            consent=bool(consent),
-            publish=bool(publish),
-            recorded_by=recorded_by,
-            activity_id=getattr(activity, "pk", activity) or None,
-            received_at=now,
-            flagged_spam=spam,
-            moderation_reason="；".join(str(r) for r in reasons)[:200],
-            duplicate_of=original,
-            submitter_fingerprint=fingerprint,
-            content_hash=digest,
-            due_at=deadlines.route_due_for(now),
-            due_kind=DeadlineKind.ROUTE,
-            idempotency_key=idempotency_key,
+
+def _original_of(screening: _Screening, now: datetime.datetime) -> Opinion | None:
+    """The first opinion with the same text from the same sender within a day, if any."""
+    if not screening.fingerprint:
+        return None
+    original = (
+        Opinion.objects.filter(
+            submitter_fingerprint=screening.fingerprint,
+            content_hash=screening.digest,
+            received_at__gte=now - DUPLICATE_WINDOW,
         )
-        for photo in photo_files:
-            OpinionPhoto.objects.create(opinion=opinion, image=photo)
-        notes = []
-        if reasons:
-            notes.append(_("进入待审核：%(reasons)s") % {"reasons": opinion.moderation_reason})
-        if original is not None:
-            notes.append(_("与意见 #%(id)s 重复（同一提交人一天内提交相同内容）。") % {"id": original.pk})
-        # A bot's submission is kept but nobody is paged for it; a duplicate does not page twice.
-        workflow.record_intake(
-            opinion=opinion,
-            actor=recorded_by,
-            internal_note="\n".join(notes),
-            notify=not spam and original is None,
+        .order_by("received_at", "id")
+        .first()
+    )
+    if original is not None and original.duplicate_of_id:
+        original = original.duplicate_of
+    return original
+
+
+def _create(values: dict, screening: _Screening, original, *, now) -> Opinion:
+    return Opinion.objects.create(
+        **values,
+        state=workflow.initial_state(flagged=bool(screening.reasons)),
+        received_at=now,
+        flagged_spam=screening.spam,
+        moderation_reason="；".join(str(r) for r in screening.reasons)[:200],
+        duplicate_of=original,
+        submitter_fingerprint=screening.fingerprint,
+        content_hash=screening.digest,
+        due_at=deadlines.route_due_for(now),
+        due_kind=DeadlineKind.ROUTE,
+    )
+
+
+def _record_intake(opinion: Opinion, screening: _Screening) -> None:
+    notes = []
+    if screening.reasons:
+        notes.append(_("进入待审核：%(reasons)s") % {"reasons": opinion.moderation_reason})
+    if opinion.duplicate_of_id:
+        notes.append(
+            _("与意见 #%(id)s 重复（同一提交人一天内提交相同内容）。") % {"id": opinion.duplicate_of_id}
         )
-        _link_activity(opinion)
-    return opinion
+    # A bot's submission is kept but nobody is paged for it; a duplicate does not page twice.
+    workflow.record_intake(
+        opinion=opinion,
+        actor=opinion.recorded_by,
+        internal_note="\n".join(notes),
+        notify=not screening.spam and not opinion.duplicate_of_id,
+    )
 
 
 IDEMPOTENCY_KEY_MAX = 200
@@ -313,22 +333,6 @@ def _serialize_intake(*keys: str) -> None:
     with connection.cursor() as cursor:
         for key in sorted(k for k in keys if k):
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"opinion-intake:{key}"])
-
-
-def _link_activity(opinion: Opinion) -> None:
-    """Tie the opinion to the contact activity it was taken in at, where that app keeps the link."""
-    if not opinion.activity_id:
-        return
-    try:
-        from contacts.models import ContactActivity
-    except ImportError:
-        return
-    relation = getattr(ContactActivity, "opinions", None)
-    if relation is None:
-        return
-    activity = ContactActivity.objects.filter(pk=opinion.activity_id).first()
-    if activity is not None:
-        activity.opinions.add(opinion)
 
 
 # --- The citizen's rating (through the tracking code) ---------------------------------------------

@@ -25,8 +25,10 @@ from songjiang_liaison.forms import apply_errors
 
 from . import (
     abuse,
+    activities,
     archive,
     deadlines,
+    intake,
     notifications,
     permissions,
     privacy,
@@ -95,22 +97,14 @@ def submit(request):
     status = 200
     if request.method == "POST":
         form = f.OpinionForm(request.POST, request.FILES, deputy_queryset=deputies)
-        ip = abuse.client_ip(request)
         if form.is_valid():
-            key = _submission_key(form, scope=f"ip:{ip}")
-            if (earlier := services.replayed(key)) is not None:  # the same page sent twice
-                return redirect("feedback:submitted", code=earlier.tracking_code)
-            # Only a complete submission uses up the budget (one with the API): a citizen who is
-            # still correcting the form is not told they submitted too often. A honeypot hit is
-            # valid here and is counted (it goes to moderation, see `abuse`).
+            # One intake with the API (`intake.take_in`): a page sent twice gives the first opinion;
+            # only a complete submission uses up the budget, so a citizen still correcting the form
+            # is not told they submitted too often.
             try:
-                abuse.check_rate_limit(ip)
+                opinion = form.save(intake.Sender.public(request))
             except abuse.RateLimited:
                 return _rate_limited_form(request, form, deputy)
-            try:
-                opinion = services.submit_opinion(
-                    **form.service_kwargs(), channel=Channel.WEB, client_ip=ip, idempotency_key=key
-                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -167,29 +161,14 @@ def submitted(request, code):
 # --- recording by deputies and staff ----------------------------------------------------------------
 
 
-def _recordable_deputies(user):
-    """A deputy's own serving mandates; for staff, the serving deputies in their jurisdiction."""
-    if access.role_of(user) == Role.DEPUTY:
-        deputies = Deputy.objects.filter(pk__in=access.own_deputy_ids(user))
-    else:
-        deputies = access.deputies_in_jurisdiction(user)
-    return deputies.serving().select_related("person", "congress").order_by("person__name", "id")
-
-
 def _activity_queryset(user):
-    """Recent contact activities the user may see, to link an opinion taken in at one of them."""
-    from contacts.selectors import activities_visible_to
-
+    """Recent contact activities the user may see, to link an opinion taken in at one of them (None
+    without an activities app)."""
+    visible = activities.visible_to(user)
+    if visible is None:
+        return None
     since = timezone.localdate() - datetime.timedelta(days=RECENT_ACTIVITY_DAYS)
-    return activities_visible_to(user).filter(date__gte=since).order_by("-date", "-id")
-
-
-def _submission_key(form, *, scope: str) -> str:
-    """The stored idempotency key of the form's hidden token ("" when it is missing or malformed)."""
-    try:
-        return services.idempotency_key_for(form.cleaned_data.get("submission_token", ""), scope=scope)
-    except ValidationError:
-        return ""
+    return visible.filter(date__gte=since).order_by("-date", "-id")
 
 
 @login_required
@@ -199,7 +178,7 @@ def record(request):
     mailbox, e-mail, letter or phone (R-OP-1)."""
     if not access.may_record_opinions(request.user):
         raise PermissionDenied
-    deputies = _recordable_deputies(request.user)
+    deputies = intake.recordable_deputies(request.user)
     is_deputy = access.role_of(request.user) == Role.DEPUTY
     kwargs = {
         "deputy_queryset": deputies,
@@ -212,16 +191,10 @@ def record(request):
         form = f.RecordedOpinionForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             try:
-                abuse.check_record_limit(request.user)
+                opinion = form.save(intake.Sender.of(request))
             except abuse.RateLimited:
                 context = {"form": form, "rate_limited": True, "consent_statement": f.CONSENT_STATEMENT}
                 return render(request, "feedback/record.html", context, status=429)
-            try:
-                opinion = services.submit_opinion(
-                    **form.service_kwargs(),
-                    recorded_by=request.user,
-                    idempotency_key=_submission_key(form, scope=f"user:{request.user.pk}"),
-                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

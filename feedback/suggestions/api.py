@@ -26,6 +26,7 @@ from songjiang_liaison import parsers as api_parsers
 from songjiang_liaison.api import StandardPagination
 
 from ..filters import SuggestionFilter
+from ..renderers import RENDERERS
 from . import permissions as p
 from . import selectors, serializers, services, workflow
 
@@ -45,8 +46,6 @@ def _data(request) -> dict:
 
 
 def _renderers():
-    from ..api import RENDERERS
-
     return RENDERERS
 
 

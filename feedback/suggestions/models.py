@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..days import on_time
+
 
 class SuggestionKind(models.TextChoices):
     """§四(一)3: how a deputy raises a matter."""
@@ -180,11 +182,9 @@ class Suggestion(models.Model):
     @property
     def replied_on_time(self) -> bool | None:
         """Whether the first reply came by the statutory date (None: no reply yet)."""
-        from feedback import deadlines
-
         if self.first_replied_at is None:
             return None
-        return deadlines.on_time(self.first_replied_at, self.reply_due_at)
+        return on_time(self.first_replied_at, self.reply_due_at)
 
 
 class SuggestionCoSigner(models.Model):

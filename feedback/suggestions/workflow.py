@@ -14,16 +14,14 @@ submitted/handling ─mark_key→ (the Standing Committee office: key suggestion
 `apply_action` is the only writer of `Suggestion.state` after creation: it checks the actor's right
 (403), the state (409), the data (400), then writes with a compare-and-set on the expected state and
 row version, appends a `SuggestionEvent` and writes its notifications in the same transaction.
+What a step is made of is in `steps`, rules several steps share in `rules`, and what the source
+opinions do when their suggestion is assigned or answered in `source_opinions`.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from .. import deadlines
 from ..workflow import ActionConflict, ActionNotAllowed
 from . import permissions as p
+from .drafts import remove_drafts_covered_by
 from .models import (
     HANDLING_STATES,
     ConsultMethod,
@@ -42,170 +41,33 @@ from .models import (
     SuggestionConsultation,
     SuggestionEvent,
     SuggestionExtension,
-    SuggestionKind,
     SuggestionRating,
     SuggestionReply,
-    SuggestionState,
     UnitRole,
 )
-
-S = SuggestionState
-MAX_TEXT = 20000
-
-
-@dataclass(frozen=True)
-class Field:
-    """One piece of data an action takes; the pages and the API build their forms from these."""
-
-    name: str
-    label: str
-    kind: str  # text, choice, organization, organizations, date, bool, int, file, user
-    required: bool = False
-    choices: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class Effect:
-    target: str
-    updates: dict[str, Any] = field(default_factory=dict)
-    after: Callable[[Suggestion], None] | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    who: Callable[[p.SuggestionActor, Suggestion], bool]
-    clean: Callable[[Suggestion, p.SuggestionActor, dict], dict]
-    effect: Callable[[Suggestion, p.SuggestionActor, dict, datetime.datetime], Effect]
-    fields: tuple[Field, ...] = ()
-    # None when the action may be taken; otherwise why not (a 409 with this message).
-    guard: Callable[[Suggestion], str | None] | None = None
-
-
-def _choices(text_choices) -> tuple[tuple[str, str], ...]:
-    return tuple((value, str(label)) for value, label in text_choices.choices)
-
-
-# --- Data helpers ------------------------------------------------------------------------------------
-
-
-def _text(data, name, errors, *, required=True, max_length=MAX_TEXT) -> str:
-    value = data.get(name) or ""
-    if not isinstance(value, str):
-        errors[name] = _("格式不正确。")
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors[name] = _("此项为必填项。")
-    elif len(value) > max_length:
-        errors[name] = _("不能超过%(max)d个字。") % {"max": max_length}
-    return value
-
-
-def _choice(data, name, choices, errors, *, required=True) -> str:
-    value = data.get(name) or ""
-    if not value:
-        if required:
-            errors[name] = _("此项为必填项。")
-        return ""
-    if value not in choices.values:
-        errors[name] = _("请选择有效的选项。")
-        return ""
-    return value
-
-
-def _date(data, name, errors, *, required=True) -> datetime.date | None:
-    value = data.get(name)
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if not value:
-        if required:
-            errors[name] = _("此项为必填项。")
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors[name] = _("请输入有效的日期（YYYY-MM-DD）。")
-        return None
-
-
-def _id(value) -> int | None:
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _ids(value) -> list[int] | None:
-    """A list of ids (None when one of them is not an id)."""
-    if value in (None, ""):
-        return []
-    if isinstance(value, str | int):
-        value = [value]
-    ids = [_id(v) for v in value]
-    return None if any(i is None for i in ids) else ids
-
-
-def _bool(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-# --- Rules used by several steps ---------------------------------------------------------------------
-
-
-def required_co_signers(suggestion: Suggestion) -> int:
-    """A motion needs this many confirmed co-signers (settings, by congress level); others none."""
-    if suggestion.kind != SuggestionKind.MOTION:
-        return 0
-    level = suggestion.congress.level if suggestion.congress_id else "district"
-    return settings.SUGGESTION_MOTION_CO_SIGNERS.get(level, 0)
-
-
-def confirmed_co_signers(suggestion: Suggestion) -> int:
-    return suggestion.co_signers.filter(confirmed_at__isnull=False).count()
-
-
-def round_started_at(suggestion: Suggestion) -> datetime.datetime | None:
-    """When the current round of handling began: the assignment, or the dissatisfied rating that
-    sent it back."""
-    if suggestion.rehandle_count and suggestion.rated_at:
-        return suggestion.rated_at
-    return suggestion.assigned_at
-
-
-def lead_consulted(suggestion: Suggestion) -> bool:
-    """§四(三): the lead unit recorded a consultation with the deputy in this round."""
-    start = round_started_at(suggestion)
-    consultations = suggestion.consultations.filter(organization_id=suggestion.lead_unit_id)
-    if start is not None:
-        consultations = consultations.filter(created_at__gte=start)
-    return consultations.exists()
-
-
-def office_for(suggestion: Suggestion):
-    """The office that registers and assigns: the personnel and deputy work office for the district
-    congress, the town office (镇人大主席团办事机构) for a town congress."""
-    from deputies.models import Level, Organization, OrganizationKind
-
-    congress = suggestion.congress
-    if congress is not None and congress.level == Level.TOWN:
-        return Organization.objects.serving(congress.region)
-    return Organization.objects.filter(kind=OrganizationKind.PERSONNEL_OFFICE).order_by("pk").first()
-
+from .rules import (  # noqa: F401 (re-exported: the pages and the API use them)
+    confirmed_co_signers,
+    lead_consulted,
+    office_for,
+    required_co_signers,
+    round_started_at,
+)
+from .source_opinions import assign_source_opinions, reply_to_source_opinions
+from .steps import (  # noqa: F401 (re-exported: the pages, API and services use them)
+    MAX_TEXT,
+    Effect,
+    Field,
+    S,
+    Transition,
+    _bool,
+    _choice,
+    _choices,
+    _date,
+    _id,
+    _ids,
+    _raise,
+    _text,
+)
 
 # --- submit ------------------------------------------------------------------------------------------
 
@@ -234,9 +96,7 @@ def _submit(s, actor, d, now) -> Effect:
     data = {"office": d["office"].pk, "due_at": due.isoformat()}
 
     def after(suggestion: Suggestion) -> None:
-        # The drafts routing left for its source opinions are superseded (`services`).
-        from .services import remove_drafts_covered_by
-
+        # The drafts routing left for its source opinions are superseded (`drafts`).
         if removed := remove_drafts_covered_by(suggestion):
             data["removed_drafts"] = removed
 
@@ -316,7 +176,7 @@ def _assign(s, actor, d, now) -> Effect:
 
     def after(suggestion: Suggestion) -> None:
         suggestion.handling_units.set([lead, *co_units])
-        _assign_source_opinions(suggestion, actor, lead, due, now)
+        assign_source_opinions(suggestion, actor, lead, due, now)
 
     return Effect(
         S.ASSIGNED,
@@ -439,7 +299,7 @@ def _reply(s, actor, d, now) -> Effect:
             document=document,
             replied_by=actor.user,
         )
-        _reply_to_source_opinions(suggestion, actor, category, d["content"], now)
+        reply_to_source_opinions(suggestion, actor, category, d["content"], now)
 
     data = {"category": category}
     if d["promised_date"]:
@@ -726,70 +586,3 @@ def record_created(suggestion: Suggestion, *, actor) -> SuggestionEvent:
         to_state=suggestion.state,
         actor=getattr(actor, "user", actor),
     )
-
-
-# --- Back to the people (§四(三), §四(二)): the source opinions follow their suggestion -----------------
-
-
-def _assign_source_opinions(suggestion: Suggestion, actor, lead, due, now) -> None:
-    """Source opinions still waiting at the office are assigned to the lead unit with the
-    suggestion's due date, through the opinion workflow (so their citizens see it in their timeline)."""
-    from .. import workflow as opinion_workflow
-    from ..models import OpinionState
-
-    data = {"units": [lead.pk]}
-    if deadlines.local_day(due) >= timezone.localdate():  # (the demo replays past dates)
-        data["due_date"] = deadlines.local_day(due)
-    for opinion in suggestion.source_opinions.filter(state=OpinionState.ROUTED):
-        try:
-            with transaction.atomic():
-                opinion_workflow.apply_action(
-                    opinion=opinion,
-                    action="assign",
-                    actor=_opinion_actor(actor),
-                    data=data,
-                    now=now,
-                )
-        except (opinion_workflow.WorkflowError, ValidationError):
-            continue  # not this office's to assign: it stays with its own body
-
-
-def _opinion_actor(actor):
-    """The same person acting in the opinion workflow (the demo's system actor stays an administrator)."""
-    from .. import workflow as opinion_workflow
-
-    if actor.user is None and actor.is_admin:
-        return opinion_workflow.Actor(user=None, role=actor.role, is_admin=True)
-    return actor.user
-
-
-_OUTCOME = {
-    ReplyCategory.SOLVED: "solved",
-    ReplyCategory.IN_PROGRESS: "partly",
-    ReplyCategory.REFERENCE: "unsolvable",
-}
-
-
-def _reply_to_source_opinions(suggestion: Suggestion, actor, category: str, content: str, now) -> None:
-    """The lead unit's reply becomes its reply to the source opinions assigned to it, and their chain
-    continues (relay to the deputy, feedback to the citizen, the citizen's rating)."""
-    from .. import workflow as opinion_workflow
-    from ..models import OpinionState
-
-    opinions = suggestion.source_opinions.filter(
-        state=OpinionState.ASSIGNED,
-        assignments__organization_id=actor.org_id,
-        assignments__replied_at__isnull=True,
-    ).distinct()
-    for opinion in opinions:
-        try:
-            with transaction.atomic():
-                opinion_workflow.apply_action(
-                    opinion=opinion,
-                    action="reply",
-                    actor=_opinion_actor(actor),
-                    data={"outcome": _OUTCOME[category], "text": content},
-                    now=now,
-                )
-        except (opinion_workflow.WorkflowError, ValidationError):
-            continue

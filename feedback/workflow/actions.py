@@ -28,6 +28,7 @@ from ..models import (
     RouteLevel,
     SuggestionKind,
 )
+from .hooks import draft_suggestion
 from .steps import (
     MERGED_NOTE,
     Effect,
@@ -208,12 +209,8 @@ def effect_route(effect, opinion, actor, d, now) -> None:
         effect.updates["due_at"] = deadlines.suggestion_due(now, difficult=True)
 
     def after(op: Opinion) -> None:
-        # §四(一)3: the district deputy finds a draft ready to complete and submit.
-        from ..suggestions.services import draft_from_routed_opinion
-
-        draft_from_routed_opinion(
-            opinion=op, deputy=district_deputy, kind=d["kind"], difficult=d["difficult"]
-        )
+        # §四(一)3: the district deputy finds a draft ready to complete and submit (`hooks`).
+        draft_suggestion(opinion=op, deputy=district_deputy, kind=d["kind"], difficult=d["difficult"])
 
     effect.after = after
 

@@ -168,3 +168,34 @@ def test_the_sweep_finds_overdue_opinions_assignments_and_suggestions_but_not_cl
     assert ("opinion", closed.pk) not in found
     assert {item.status for item in deadlines.overdue_items(later)} == {"long_overdue"}
     assert list(deadlines.overdue_items(at(2000, 1, 1))) == []
+
+
+@pytest.mark.django_db
+def test_the_reminder_sweep_and_the_overdue_sweep_find_the_same_items_overdue(
+    opinion, admin_user, handling_unit, bodies
+):
+    from feedback import reminders
+
+    opinion = workflow.apply_action(
+        opinion=opinion, action="route", actor=admin_user, data={"level": "street"}
+    )
+    workflow.apply_action(
+        opinion=opinion, action="assign", actor=admin_user, data={"units": [handling_unit.pk]}
+    )
+    routed = OpinionFactory(region=opinion.region, state=OpinionState.ROUTED, due_at=at(2026, 1, 1))
+    OpinionFactory(region=opinion.region, state=OpinionState.REJECTED, due_at=at(2020, 1, 1))
+    SuggestionFactory(deputy=opinion.deputy, state="assigned", due_at=at(2026, 1, 1))
+    SuggestionFactory(deputy=opinion.deputy, state="closed", due_at=at(2026, 1, 1))
+    later = at(2030, 1, 1)
+
+    reminded = {
+        (name, item.pk)
+        for name, source in reminders.DEADLINE_SOURCES.items()
+        for item in source(later, later)
+        if reminders.classify(item.due_at, later) in (deadlines.OVERDUE, deadlines.LONG_OVERDUE)
+    }
+    swept = {(item.kind, item.obj.pk) for item in deadlines.overdue_items(later)}
+
+    # An assigned opinion is reminded of per assignment (whose reply is due), not as a whole.
+    assert reminded == swept - {("opinion", opinion.pk)}
+    assert ("opinion", routed.pk) in reminded and len(reminded) == 3

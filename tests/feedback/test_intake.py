@@ -209,9 +209,12 @@ def test_photos_are_validated_and_re_encoded(yueyang_community, settings, tmp_pa
     assert "photos" in caught.value.message_dict
 
 
-def test_an_opinion_taken_at_an_activity_is_linked_to_it(yueyang_community, street_staff):
-    opinion = submit(yueyang_community, recorded_by=street_staff, channel=Channel.ACTIVITY, activity=12345)
-    assert opinion.activity_id == 12345
+def test_an_opinion_taken_at_an_activity_is_linked_to_it(yueyang_community, street_staff, deputy):
+    from tests.contacts.factories import activity_for
+
+    activity = activity_for(deputy)
+    opinion = submit(yueyang_community, recorded_by=street_staff, channel=Channel.ACTIVITY, activity=activity)
+    assert list(opinion.activities.all()) == [activity]
 
 
 def test_contact_details_are_stored_verbatim_for_those_handling_it(yueyang_community):

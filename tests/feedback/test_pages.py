@@ -236,7 +236,7 @@ def test_an_opinion_recorded_at_an_activity_is_linked_to_it(
     client.post(reverse("feedback:record"), data)
 
     opinion = Opinion.objects.get()
-    assert opinion.activity_id == activity.pk
+    assert list(opinion.activities.all()) == [activity]
     assert list(activity.opinions.all()) == [opinion]
 
 

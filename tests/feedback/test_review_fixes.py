@@ -208,7 +208,7 @@ def test_the_api_links_an_opinion_to_the_deputys_own_activity(login, deputy_user
 
     assert response.status_code == 201
     opinion = Opinion.objects.get()
-    assert opinion.activity_id == own.pk
+    assert list(opinion.activities.all()) == [own]
     assert list(own.opinions.all()) == [opinion]
 
 
