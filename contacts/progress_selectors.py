@@ -73,6 +73,9 @@ def my_year_sections(mandates, year: int) -> list[dict]:
 # --- The staff overview ---------------------------------------------------------------------------
 
 
+MAX_PAGE_NUMBER = 100_000
+
+
 def _page_with_total(rows: QuerySet, number, per_page: int) -> Page:
     """One page of ``rows`` (ordered, and annotated with ``q_total``, the count of all rows) as
     Paginator.get_page gives it, in ONE query where Paginator asks two: a number that is not one gives
@@ -81,7 +84,10 @@ def _page_with_total(rows: QuerySet, number, per_page: int) -> Page:
         number = int(number)
     except (TypeError, ValueError):
         number = 1
-    found = list(rows[(number - 1) * per_page : number * per_page]) if number >= 1 else []
+    # Beyond any real page (or an offset the database cannot take): the last page, as for any number
+    # out of range.
+    in_reach = 1 <= number <= MAX_PAGE_NUMBER
+    found = list(rows[(number - 1) * per_page : number * per_page]) if in_reach else []
     if not found and number != 1:
         found = list(rows.reverse()[:per_page])[::-1]  # the last rows, the last page among them
     total = found[0].q_total if found else 0

@@ -402,12 +402,17 @@ def test_the_overview_filters_deputies_behind_and_pages_them_by_fifty(
     behind_last = client.get(url, {"behind": "1", "page": 2}).content.decode()
     past_the_end = client.get(url, {"behind": "1", "page": 9}).content.decode()
     not_a_number = client.get(url, {"behind": "1", "page": "x"}).content.decode()
+    # An offset no database can take is past the end like any other: the last page, not a 500.
+    huge = client.get(url, {"behind": "1", "page": "9" * 30})
+    negative = client.get(url, {"behind": "1", "page": "-3"})
 
     assert "岳阳代表50" in everyone_last and "艾丽丝" in everyone_last
     assert "岳阳代表00" in behind_first and "岳阳代表49" in behind_first and "岳阳代表50" not in behind_first
     assert "岳阳代表50" in behind_last and "艾丽丝" not in behind_last and "岳阳代表49" not in behind_last
     assert "岳阳代表50" in past_the_end and "岳阳代表49" not in past_the_end
     assert "岳阳代表00" in not_a_number
+    for answer in (huge, negative):
+        assert answer.status_code == 200 and "岳阳代表50" in answer.content.decode()
 
 
 # --- Meeting requests and reports -------------------------------------------------------------------
