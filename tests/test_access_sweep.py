@@ -378,6 +378,11 @@ def _only_for(deputy: Deputy, queryset):
     raise AssertionError(f"the demo data has no object for {deputy} alone")
 
 
+def _mark(deputy: Deputy) -> str:
+    """Text only this deputy's objects made for the sweep carry (lists must not show the other's)."""
+    return f"{MARK}-{deputy.pk}-"
+
+
 def _make_world() -> dict:
     users = {p: User.objects.filter(username=u).first() for p, u in USERNAMES.items()}
     office = Organization.objects.filter(kind=OrganizationKind.PERSONNEL_OFFICE).first()
@@ -394,14 +399,14 @@ def _make_world() -> dict:
 
     def meeting(deputy, body):
         return MeetingRequest.objects.create(
-            deputy=deputy, organ_name="区交通委", subject=f"{MARK} 约见", liaison_body=body
+            deputy=deputy, organ_name="区交通委", subject=f"{_mark(deputy)} 约见", liaison_body=body
         )
 
     def question(deputy):
-        return VoterQuestion.objects.create(deputy=deputy, channel="online", content=f"{MARK} 问题")
+        return VoterQuestion.objects.create(deputy=deputy, channel="online", content=f"{_mark(deputy)} 问题")
 
     def suggestion(deputy):
-        return Suggestion.objects.create(kind="suggestion", title=f"{MARK} 建议", content=MARK, deputy=deputy)
+        return Suggestion.objects.create(kind="suggestion", title=f"{_mark(deputy)} 建议", deputy=deputy)
 
     def report(deputy):
         found = VoterReport.objects.filter(deputy=deputy).first()
@@ -482,6 +487,8 @@ def _marker(kind: str, target) -> list[str]:
         "article": [f"/reports/articles/{target.pk}/"],
         "voter_report": [f"/activities/voter-reports/{target.pk}/"],
     }.get(kind, [])
+    if kind in ("meeting", "voter_question", "suggestion"):
+        markers.append(_mark(target.deputy))
     return [m for m in markers if m]
 
 
