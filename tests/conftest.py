@@ -266,3 +266,26 @@ def pytest_runtest_setup(item):
         _require_or_skip(_redis_available(), "Celery worker tests need Redis (set REDIS_URL)")
     if item.get_closest_marker("e2e"):
         _require_or_skip(_chromium_available(), "Chromium is not installed at /usr/bin/chromium")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The access sweep's figures (tests/test_access_sweep.py), summed over its tests and workers."""
+    totals = {}
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        if report.when != "call":
+            continue
+        for name, value in report.user_properties:
+            if name.startswith("access_sweep"):
+                routes, requests, refusals, writes = value
+                total = totals.setdefault(name, [0, 0, 0, 0, 0])
+                total[0] = max(total[0], routes)
+                total[1] += 1
+                total[2] += requests
+                total[3] += refusals
+                total[4] += writes
+    for name, (routes, personas, requests, refusals, writes) in sorted(totals.items()):
+        where = "admin routes" if name.endswith("admin") else "routes"
+        terminalreporter.write_line(
+            f"{name}: {routes} {where} × {personas} personas: {requests} requests, {refusals} that "
+            f"had to be refused ({writes} writes); failures are listed above, if any"
+        )
