@@ -32,6 +32,7 @@ from .forms import (
     YearForm,
     version_of,
 )
+from .models import Participation
 from .view_helpers import (
     PAGE_SIZE,
     _list_queryset,
@@ -127,7 +128,7 @@ def activity_detail(request, pk):
 
 
 def _activity_initial(activity) -> dict:
-    initial = {field: getattr(activity, field) for field in services.CHANGEABLE_FIELDS}
+    initial = {field: activity.serializable_value(field) for field in services.CHANGEABLE_FIELDS}
     initial["opinions"] = [o.pk for o in activity.opinions.all()]
     return initial
 
@@ -135,7 +136,7 @@ def _activity_initial(activity) -> dict:
 def _changeable_activity(request, pk):
     """The activity to edit or amend, its linked opinions limited to those the user may see."""
     activities = selectors.activities_changeable_by(request.user).prefetch_related(
-        "participations__deputy",
+        Prefetch("participations", queryset=Participation.objects.select_related("deputy")),
         Prefetch("opinions", queryset=opinions_visible_to(request.user)),
     )
     return get_object_or_404(activities, pk=pk)

@@ -150,7 +150,9 @@ class ContactActivityAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return access.is_admin(request.user) and (obj is None or not selectors.is_year_closed(obj.date.year))
+        return access.is_admin(request.user) and (
+            obj is None or not selectors.year_closed_for_writes(obj.date.year)
+        )
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff

@@ -45,10 +45,13 @@ def badge(activity, counts: bool) -> Badge:
 
 
 def participant_badges(activity) -> list[dict]:
-    """Each participant of ``activity`` with their badge, in one query."""
-    rows = with_counts(
-        Participation.objects.filter(activity=activity).select_related("deputy__person").order_by("id")
-    )
+    """Each participant of ``activity`` with their badge, in one query (none when the activity came
+    with its participations prefetched through `with_counts`, as `activity_pages_visible_to` does)."""
+    rows = getattr(activity, "_prefetched_objects_cache", {}).get("participations")
+    if rows is None or not all(hasattr(p, "counts") for p in rows):
+        rows = with_counts(
+            Participation.objects.filter(activity=activity).select_related("deputy__person").order_by("id")
+        )
     return [{"participation": p, "badge": badge(activity, bool(p.counts))} for p in rows]
 
 

@@ -104,7 +104,7 @@ def close_year_lock(year: int) -> None:
 
 
 def check_open_year(day, errors: dict, *, field: str = "date") -> None:
-    if isinstance(day, datetime.date) and selectors.is_year_closed(day.year):
+    if isinstance(day, datetime.date) and selectors.year_closed_for_writes(day.year):
         errors[field] = _("%(year)d年度已关闭，记录不能再修改；如需更正，请由联络机构提交更正说明。") % {
             "year": day.year
         }

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from deputies import permissions as access
 from deputies.models import Committee, CommitteeMember, Deputy
 from songjiang_liaison.api import StandardPagination
+from songjiang_liaison.serializer_fields import ChoiceLabelField
 
 from . import quotas
 from .models import CommitteeContact, CommitteeContactKind
@@ -30,7 +31,7 @@ from .record_services import committee_seats_of, record_committee_contact
 
 
 class CommitteeContactSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = CommitteeContact

@@ -25,7 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 
 from deputies import permissions as access
+from songjiang_liaison import pagecache
 
+from .badges import with_counts
 from .models import (
     Amendment,
     ClosedYear,
@@ -70,7 +72,11 @@ def activity_pages_visible_to(user) -> QuerySet:
         activities_visible_to(user)
         .select_related("constituency", "venue", "group", "organized_by", "created_by", "confirmed_by")
         .prefetch_related(
-            "participations__deputy__person",
+            # The participants with their 进选区 badge's condition (`badges.participant_badges`).
+            Prefetch(
+                "participations",
+                queryset=with_counts(Participation.objects.select_related("deputy__person").order_by("id")),
+            ),
             "photos",
             Prefetch("amendments", queryset=Amendment.objects.select_related("made_by")),
             Prefetch(
@@ -145,11 +151,19 @@ def public_activities_of_deputy(deputy) -> QuerySet:
 
 
 def is_year_closed(year: int) -> bool:
+    """For pages (whether to offer editing): memoised. The writes check `year_closed_for_writes`."""
+    return year in closed_years()
+
+
+def year_closed_for_writes(year: int) -> bool:
+    """The database's answer, inside the writer's transaction (under the year's lock, see
+    `checks.close_year_lock`): what every change of a record checks."""
     return ClosedYear.objects.filter(year=year).exists()
 
 
 def closed_years() -> set[int]:
-    return set(ClosedYear.objects.values_list("year", flat=True))
+    """The closed years, read once per data version (asked on every activity page and form)."""
+    return pagecache.memo("closed-years", lambda: set(ClosedYear.objects.values_list("year", flat=True)))
 
 
 def voter_reports_of_deputy(deputy) -> QuerySet:

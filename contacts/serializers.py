@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from deputies.models import Constituency, ContactPoint, Deputy, DeputyGroup
 from feedback.models import Opinion
+from songjiang_liaison.serializer_fields import ChoiceLabelField
 
 from .models import ActivityKind, ContactActivity, ContactPurpose, MeetingRequest, VoterReport
 
@@ -29,7 +30,7 @@ class AmendmentSerializer(serializers.Serializer):
 class ActivitySerializer(serializers.ModelSerializer):
     """An activity as its deputy and the liaison staff see it."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display", read_only=True)
     participants = ParticipationSerializer(source="participations", many=True, read_only=True)
     opinions = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
@@ -274,7 +275,7 @@ class VoterReportHeldSerializer(serializers.Serializer):
 
 
 class MeetingRequestSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_state_display", read_only=True)
 
     class Meta:
         model = MeetingRequest

@@ -26,10 +26,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import Role
+from accounts.models import Role, User
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from deputies.models import Organization, Region
 
 
@@ -42,9 +41,14 @@ def is_admin(user) -> bool:
 
 
 def staff_organization(user) -> Organization | None:
-    """The liaison body or handling unit a staff user belongs to (None for others)."""
+    """The liaison body or handling unit a staff user belongs to (None for others), read with its
+    street or town in one query, once per user object (a request's user)."""
     if is_anonymous(user) or user.role not in (Role.LIAISON_STAFF, Role.UNIT_STAFF):
         return None
+    if user.organization_id is not None and not User.organization.is_cached(user):
+        from deputies.models import Organization
+
+        user.organization = Organization.objects.select_related("region").get(pk=user.organization_id)
     return user.organization
 
 
@@ -75,13 +79,31 @@ def regions_in_jurisdiction(user) -> QuerySet:
     return Region.objects.within(region)
 
 
+def jurisdiction_region_ids(user) -> frozenset[int]:
+    """The ids of `regions_in_jurisdiction` of a street or town body's staff (empty for others), read
+    once per user object (a request's user: actors are built from it more than once a page)."""
+    if jurisdiction_region(user) is None:
+        return frozenset()
+    found = getattr(user, "_jurisdiction_region_ids", None)
+    if found is None:
+        found = frozenset(regions_in_jurisdiction(user).values_list("id", flat=True))
+        user._jurisdiction_region_ids = found
+    return found
+
+
 def own_deputy_ids(user) -> list[int]:
     """The ids of the caller's own mandates (a person may hold a district and a town mandate)."""
     from deputies.models import Deputy
 
     if is_anonymous(user):
         return []
-    return list(Deputy.objects.filter(person__user=user).values_list("id", flat=True))
+    # Asked on most signed-in pages, often twice (the page's rows and a form's choices): read once per
+    # user object, i.e. once per request (like a foreign key read through the user).
+    found = getattr(user, "_own_deputy_ids", None)
+    if found is None:
+        found = list(Deputy.objects.filter(person__user=user).values_list("id", flat=True))
+        user._own_deputy_ids = found
+    return list(found)
 
 
 def deputies_in_jurisdiction(user) -> QuerySet:
@@ -94,7 +116,7 @@ def deputies_in_jurisdiction(user) -> QuerySet:
     if is_district_wide(user):
         return deputies
     if user.role == Role.LIAISON_STAFF and user.organization_id:
-        org = user.organization
+        org = staff_organization(user)
         in_region = Q(constituency__region_id=org.region_id) | Q(group__region_id=org.region_id)
         if org.kind == OrganizationKind.STREET_COMMITTEE:
             return deputies.filter(in_region, congress__level=Level.DISTRICT)

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from songjiang_liaison import pagecache
+from songjiang_liaison.prefetch import set_prefetched
+
 from .models import (
     DISTRICT_WIDE_KINDS,
     Constituency,
@@ -59,6 +62,14 @@ def _upcoming_duties(on: datetime.date) -> QuerySet[ReceptionDuty]:
     )
 
 
+def constituency_areas(constituency_id: int) -> list[Region]:
+    """The residents' and village committees a constituency covers, read once per data version."""
+    return pagecache.memo(
+        f"constituency-areas:{constituency_id}",
+        lambda: list(Region.objects.filter(covering_constituencies=constituency_id)),
+    )
+
+
 def public_deputy_profile(deputy_id: int) -> Deputy:
     """One deputy with everything the public profile shows, in a fixed number of queries (the
     person's other mandates are read only when there are any: most people hold one).
@@ -70,11 +81,12 @@ def public_deputy_profile(deputy_id: int) -> Deputy:
         .select_related("congress__region", "group__region", "contact_point__region")
         .annotate(has_other_mandates=Exists(others))
         .prefetch_related(
-            "constituency__areas",
             Prefetch("duties", queryset=_upcoming_duties(today).select_related("contact_point")),
         )
         .get(pk=deputy_id)
     )
+    if deputy.constituency is not None:  # its committees: reference data, memoised
+        set_prefetched(deputy.constituency, "areas", constituency_areas(deputy.constituency_id))
     if deputy.has_other_mandates:  # the template lists them only then
         mandates = Deputy.objects.select_related("congress").order_by("congress__level")
         prefetch_related_objects([deputy], Prefetch("person__mandates", queryset=mandates))

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from songjiang_liaison.serializer_fields import ChoiceLabelField
+
 from .models import (
     Congress,
     Constituency,
@@ -19,7 +21,7 @@ from .models import (
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Region
@@ -28,7 +30,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class CongressSerializer(serializers.ModelSerializer):
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    level_label = ChoiceLabelField(source="get_level_display", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
 
     class Meta:
@@ -96,7 +98,7 @@ class DeputySerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="constituency.region.name", read_only=True, default=None)
     group_name = serializers.CharField(source="group.name", read_only=True, default=None)
     contact_point_name = serializers.CharField(source="contact_point.name", read_only=True, default=None)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="get_status_display", read_only=True)
     is_serving = serializers.SerializerMethodField()
     # Not read-only in the declaration only so that the schema marks them optional: the viewset is
     # read-only, and `to_representation` drops them for callers without jurisdiction.
@@ -152,7 +154,7 @@ class DeputySerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(source="get_kind_display", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     wechat_qr = serializers.ImageField(read_only=True, use_url=True)
     is_liaison_body = serializers.BooleanField(read_only=True)
@@ -186,7 +188,7 @@ class ReceptionDutySerializer(serializers.ModelSerializer):
 
 
 class ContactPointSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(source="get_kind_display", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
     upcoming_duties = ReceptionDutySerializer(

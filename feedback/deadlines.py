@@ -216,6 +216,27 @@ def overdue_q(now: datetime.datetime):
     return Q(due_at__lt=now) & ~Q(state__in=FINAL_STATES)
 
 
+def overdue_by_stage_aggregates(now: datetime.datetime) -> dict:
+    """`overdue_by_stage` as conditional counts (``overdue_<stage>``), to count in the same query as
+    other figures of the same opinions (`stage_counts` reads them back)."""
+    from django.db.models import Count, Q
+
+    later = STAGES[1:]
+    first = ~Q(due_kind__in=later) | Q(due_kind__isnull=True)
+    return {
+        f"overdue_{stage}": Count(
+            "pk", filter=overdue_q(now) & (Q(due_kind=stage) if stage in later else first)
+        )
+        for stage in STAGES
+    }
+
+
+def stage_counts(aggregated: dict) -> dict[str, int]:
+    """The ``{stage: count}`` of `overdue_by_stage`, from a row aggregated with
+    `overdue_by_stage_aggregates`."""
+    return {stage: aggregated[f"overdue_{stage}"] for stage in STAGES}
+
+
 def overdue_by_stage(opinions, now: datetime.datetime) -> dict[str, int]:
     """How many of `opinions` are overdue at `now`, per stage (route, reply, feedback); one query.
     A step without a recorded kind counts as routing, the first step."""

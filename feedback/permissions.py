@@ -73,9 +73,7 @@ def actor_for(user) -> Actor:
         return user
     if access.is_anonymous(user):
         return Actor(user=None)
-    region_ids: frozenset[int] = frozenset()
-    if access.jurisdiction_region(user) is not None:
-        region_ids = frozenset(access.regions_in_jurisdiction(user).values_list("id", flat=True))
+    region_ids = access.jurisdiction_region_ids(user)
     return Actor(
         user=user,
         deputy_ids=frozenset(access.own_deputy_ids(user)),

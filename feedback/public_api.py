@@ -18,6 +18,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from songjiang_liaison.api import StandardPagination
+from songjiang_liaison.serializer_fields import ChoiceLabelField
 
 from . import archive
 from .forms import ArchiveFilterForm
@@ -28,7 +29,7 @@ from .renderers import RENDERERS
 class PublicStepSerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="created_at")
     state = serializers.CharField(source="to_state")
-    state_display = serializers.CharField(source="get_to_state_display")
+    state_display = ChoiceLabelField(source="get_to_state_display")
 
 
 class PublicPlaceSerializer(serializers.Serializer):
@@ -42,8 +43,8 @@ class PublishedOpinionSerializer(serializers.ModelSerializer):
     content = serializers.CharField(source="public_content")
     answer = serializers.CharField(source="public_answer")
     region = serializers.SerializerMethodField()
-    state_display = serializers.CharField(source="get_state_display")
-    outcome_display = serializers.CharField(source="get_outcome_display")
+    state_display = ChoiceLabelField(source="get_state_display")
+    outcome_display = ChoiceLabelField(source="get_outcome_display")
     timeline = serializers.SerializerMethodField()
 
     class Meta:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from songjiang_liaison.serializer_fields import ChoiceLabelField
+
 from . import deadlines, privacy, workflow
 from .models import Channel, Opinion, OpinionEvent, Suggestion
 
@@ -47,12 +49,12 @@ class OpinionSubmitSerializer(serializers.Serializer):
 class OpinionCreatedSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     state = serializers.CharField()
-    state_display = serializers.CharField(source="get_state_display")
+    state_display = ChoiceLabelField(source="get_state_display")
     received_at = serializers.DateTimeField()
 
 
 class OpinionListSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_state_display", read_only=True)
     region = RefSerializer(read_only=True)
     deputy = serializers.SerializerMethodField()
     organization = RefSerializer(read_only=True)
@@ -109,7 +111,7 @@ class OpinionListSerializer(serializers.ModelSerializer):
 
 
 class TimelineSerializer(serializers.ModelSerializer):
-    to_state_display = serializers.CharField(source="get_to_state_display", read_only=True)
+    to_state_display = ChoiceLabelField(source="get_to_state_display", read_only=True)
     actor = serializers.SerializerMethodField()
 
     class Meta:
@@ -133,7 +135,7 @@ class TimelineSerializer(serializers.ModelSerializer):
 
 class PublicTimelineSerializer(serializers.ModelSerializer):
     state = serializers.CharField(source="to_state", read_only=True)
-    state_display = serializers.CharField(source="get_to_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_to_state_display", read_only=True)
 
     class Meta:
         model = OpinionEvent
@@ -218,11 +220,11 @@ class OpinionDetailSerializer(OpinionListSerializer):
 class PublicOpinionSerializer(serializers.ModelSerializer):
     """What the tracking code shows: never a submitter's name, phone or address, nor internal notes."""
 
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_state_display", read_only=True)
     region = serializers.CharField(source="region.name", read_only=True)
     deputy = serializers.SerializerMethodField()
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
-    rating_display = serializers.CharField(source="get_rating_display", read_only=True)
+    outcome_display = ChoiceLabelField(source="get_outcome_display", read_only=True)
+    rating_display = ChoiceLabelField(source="get_rating_display", read_only=True)
     timeline = serializers.SerializerMethodField()
     can_rate = serializers.SerializerMethodField()
 
@@ -264,8 +266,8 @@ class RatingSerializer(serializers.Serializer):
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_state_display", read_only=True)
     deputy = serializers.SerializerMethodField()
     handling_units = RefSerializer(many=True, read_only=True)
     deadline_status = serializers.SerializerMethodField()

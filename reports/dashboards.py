@@ -91,8 +91,8 @@ def _long_overdue_days() -> int:
 
 
 def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
-    """Two queries over the user's queue (`feedback.selectors.queue_for`): open, overdue and long
-    overdue counted together, then the overdue by stage. Overdue is `feedback.deadlines.overdue_q`, the
+    """One query over the user's queue (`feedback.selectors.queue_for`): open, overdue and long
+    overdue and the overdue by stage counted together. Overdue is `feedback.deadlines.overdue_q`, the
     one rule; long overdue is the same filter taken as of ``now − OPINION_LONG_OVERDUE_DAYS``, i.e.
     exactly `feedback.deadlines.status_for`'s "long_overdue"."""
     now = now or timezone.now()
@@ -102,8 +102,15 @@ def queue_counts(user, *, now: datetime.datetime | None = None) -> QueueCounts:
         open=Count("pk", filter=~Q(state__in=FINAL_STATES)),
         overdue=Count("pk", filter=deadlines.overdue_q(now)),
         long_overdue=Count("pk", filter=deadlines.overdue_q(long_ago)),
+        **deadlines.overdue_by_stage_aggregates(now),
     )
-    return QueueCounts(**counts, by_stage=deadlines.overdue_by_stage(queue, now))
+    by_stage = deadlines.stage_counts(counts)
+    return QueueCounts(
+        open=counts["open"],
+        overdue=counts["overdue"],
+        long_overdue=counts["long_overdue"],
+        by_stage=by_stage,
+    )
 
 
 def overdue_items(

@@ -25,6 +25,7 @@ from deputies.data.territory import official_position
 from feedback import deadlines
 from feedback.models import Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
 from feedback.selectors import opinions_visible_to
+from songjiang_liaison import pagecache
 
 DIMENSIONS = OrderedDict(
     [
@@ -157,10 +158,13 @@ def month_label(month: int) -> str:
     return gettext("%(m)d月") % {"m": month}
 
 
+COMMITTEE_KINDS = ("community", "village")  # residents' and villagers' committees
+
+
 def _street_or_town_id():
     """The street or town of an opinion's region (a committee's parent; else the region itself)."""
     return Case(
-        When(region__kind__in=["community", "village"], then=F("region__parent_id")),
+        When(region__kind__in=COMMITTEE_KINDS, then=F("region__parent_id")),
         default=F("region_id"),
         output_field=IntegerField(),
     )
@@ -176,8 +180,22 @@ def opinions_of_year(user, year: int):
     )
 
 
-def _breakdowns(opinions, year: int) -> dict[str, list[tuple[str, str, int]]]:
+def _region_names(ids: list[int]) -> dict[int, str]:
+    """The names of these streets and towns: the regions above the committees are reference data,
+    memoised per data version; any other region asked for is read."""
     from deputies.models import Region
+
+    upper = pagecache.memo(
+        "region-names:above-committees",
+        lambda: dict(Region.objects.exclude(kind__in=COMMITTEE_KINDS).values_list("pk", "name")),
+    )
+    missing = [pk for pk in ids if pk not in upper]
+    if not missing:
+        return upper
+    return {**upper, **dict(Region.objects.filter(pk__in=missing).values_list("pk", "name"))}
+
+
+def _breakdowns(opinions, year: int) -> dict[str, list[tuple[str, str, int]]]:
 
     grouped = list(
         opinions.order_by()
@@ -195,7 +213,7 @@ def _breakdowns(opinions, year: int) -> dict[str, list[tuple[str, str, int]]]:
         counters["month"][row["received_at__month"]] += row["n"]
         if row["rating"]:
             counters["rating"][row["rating"]] += row["n"]
-    names = dict(Region.objects.filter(pk__in=[k for k in counters["region"] if k]).values_list("pk", "name"))
+    names = _region_names([k for k in counters["region"] if k])
     return {
         "channel": _labelled(counters["channel"], Channel.choices),
         "level": _labelled(counters["level"], [*RouteLevel.choices, ("", _("未分级"))]),

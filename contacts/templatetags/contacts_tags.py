@@ -87,11 +87,14 @@ def public_performance_summary(deputy):
 @register.inclusion_tag("contacts/_upcoming.html")
 def upcoming_activities(deputy):
     """What the deputy announced (activities, reports to the voters) on their public profile, with
-    their iCalendar feed, which also holds the training sessions they enrolled in (two queries, and
-    the deputy's reports shared with the other sections)."""
+    their iCalendar feed, which also holds the training sessions they enrolled in (one query, and the
+    deputy's reports shared with the other sections)."""
     from contacts import calendar
 
-    events = calendar.upcoming_events(deputy=deputy, limit=5, reports=_public_reports(deputy), sessions=False)
+    # The list shows no names: the activities' participants are not read.
+    events = calendar.upcoming_events(
+        deputy=deputy, limit=5, reports=_public_reports(deputy), sessions=False, deputies=False
+    )
     return {"deputy": deputy, "events": events}
 
 

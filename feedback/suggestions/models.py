@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from songjiang_liaison.prefetch import GroupedPrefetchQuerySet
+
 from ..days import on_time
 
 
@@ -66,7 +68,7 @@ class SuggestionRating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
-class SuggestionQuerySet(models.QuerySet):
+class SuggestionQuerySet(GroupedPrefetchQuerySet):
     def published(self):
         """What the public sees: submitted (never drafts) and not confidential."""
         return self.filter(is_public=True, state__in=PUBLISHED_STATES)

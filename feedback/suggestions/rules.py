@@ -34,6 +34,12 @@ def round_started_at(suggestion: Suggestion) -> datetime.datetime | None:
 def lead_consulted(suggestion: Suggestion) -> bool:
     """§四(三): the lead unit recorded a consultation with the deputy in this round."""
     start = round_started_at(suggestion)
+    loaded = getattr(suggestion, "_prefetched_objects_cache", {}).get("consultations")
+    if loaded is not None:  # the page read them with the suggestion (`selectors.suggestions_for`)
+        return any(
+            c.organization_id == suggestion.lead_unit_id and (start is None or c.created_at >= start)
+            for c in loaded
+        )
     consultations = suggestion.consultations.filter(organization_id=suggestion.lead_unit_id)
     if start is not None:
         consultations = consultations.filter(created_at__gte=start)

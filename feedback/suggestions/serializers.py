@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from songjiang_liaison.serializer_fields import ChoiceLabelField
+
 from .. import deadlines
 from ..serializers import RefSerializer
 from . import workflow
@@ -39,9 +41,9 @@ def _deadline_status(obj, now) -> str:
 
 
 class PublicSuggestionSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-    reply_category_display = serializers.CharField(source="get_reply_category_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_state_display", read_only=True)
+    reply_category_display = ChoiceLabelField(source="get_reply_category_display", read_only=True)
     deputy = serializers.SerializerMethodField()
     congress = serializers.SerializerMethodField()
     lead_unit = RefSerializer(read_only=True)
