@@ -295,6 +295,29 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return deadlines.status_for(obj.due_at, self.context.get("now") or timezone.now())
 
 
+class WorkflowChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class WorkflowFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    required = serializers.BooleanField()
+    choices = WorkflowChoiceSerializer(many=True)
+
+
+class WorkflowActionSerializer(serializers.Serializer):
+    """One row of `GET /opinions/actions/` (the answer is a list of them)."""
+
+    action = serializers.CharField()
+    label = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    targets = serializers.ListField(child=serializers.CharField())
+    fields = WorkflowFieldSerializer(many=True)
+
+
 class PublicationDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "withhold"])
     public_content = serializers.CharField(required=False, allow_blank=True, default="")

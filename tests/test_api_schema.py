@@ -1,0 +1,176 @@
+"""The OpenAPI schema tells the truth (issue 12, item 5): real answers of the API validate against the
+schema served at /api/v1/schema/, with the formats checked as schemathesis checks them (`make fuzz`
+runs schemathesis itself against a production-like server); every operation documents the error
+answers it can give."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+
+import jsonschema
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from deputies.models import ReceptionDuty
+from tests import factories as f
+
+# RFC 3339 `full-time` (what JSON Schema's `format: time` means): a time needs its offset.
+RFC3339_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE)
+FORMATS = jsonschema.FormatChecker()
+FORMATS.checks("time")(lambda value: not isinstance(value, str) or bool(RFC3339_TIME.match(value)))
+
+
+@pytest.fixture(scope="module")
+def schema():
+    """The schema as /api/v1/schema/ serves it (generated once for the module)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(generated))
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 → JSON Schema: `nullable: true` becomes "or null"."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def assert_valid(schema: dict, path: str, method: str, response) -> None:
+    """The answer's status is documented and its body validates against the documented schema."""
+    responses = schema["paths"][path][method]["responses"]
+    assert str(response.status_code) in responses, (path, response.status_code, sorted(responses))
+    documented = responses[str(response.status_code)]["content"]["application/json"]["schema"]
+    root = {**_json_schema(documented), "components": _json_schema(schema["components"])}
+    validator = jsonschema.Draft202012Validator(root, format_checker=FORMATS)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(response.json())]
+    assert not errors, errors
+
+
+@pytest.mark.django_db
+def test_reception_duty_times_validate_against_the_schema(schema, deputy):
+    point = f.ContactPointFactory()
+    ReceptionDuty.objects.create(
+        contact_point=point,
+        deputy=deputy,
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(11, 30),
+    )
+
+    response = APIClient().get("/api/v1/contact-points/")
+
+    assert response.json()["results"][0]["upcoming_duties"][0]["start_time"] == "09:00:00"
+    assert_valid(schema, "/api/v1/contact-points/", "get", response)
+
+
+@pytest.mark.django_db
+def test_a_deputy_without_a_public_email_validates_against_the_schema(schema, deputy):
+    response = APIClient().get(f"/api/v1/deputies/{deputy.pk}/")
+
+    assert response.json()["public_email"] == ""
+    assert_valid(schema, "/api/v1/deputies/{id}/", "get", response)
+
+
+@pytest.mark.django_db
+def test_an_opinion_without_level_due_kind_or_reject_reason_validates(schema, admin_user, deputy):
+    from tests.feedback.factories import OpinionFactory
+
+    opinion = OpinionFactory(region=deputy.constituency.region, deputy=deputy)
+    assert (opinion.level, opinion.due_kind, opinion.reject_reason) == ("", "", "")
+    api = APIClient()
+    api.force_authenticate(admin_user)
+
+    assert_valid(schema, "/api/v1/opinions/", "get", api.get("/api/v1/opinions/"))
+    assert_valid(schema, "/api/v1/opinions/{id}/", "get", api.get(f"/api/v1/opinions/{opinion.pk}/"))
+
+
+@pytest.mark.django_db
+def test_the_workflow_table_is_documented_as_the_list_it_is(schema, admin_user):
+    api = APIClient()
+    api.force_authenticate(admin_user)
+
+    response = api.get("/api/v1/opinions/actions/")
+
+    assert isinstance(response.json(), list) and response.json()
+    assert_valid(schema, "/api/v1/opinions/actions/", "get", response)
+
+
+@pytest.mark.django_db
+def test_error_answers_are_documented_where_they_happen(schema, deputy, settings):
+    anonymous = APIClient()
+    cases = [
+        ("/api/v1/opinions/", "get", anonymous.get("/api/v1/opinions/")),  # 401: no credentials
+        ("/api/v1/deputies/{id}/", "get", anonymous.get("/api/v1/deputies/999999/")),  # 404
+        ("/api/v1/deputies/", "get", anonymous.get("/api/v1/deputies/", {"page": 99})),  # 404
+        ("/api/v1/deputies/", "get", anonymous.get("/api/v1/deputies/", {"congress": 999999})),  # 400
+        ("/api/v1/activities/", "get", anonymous.get("/api/v1/activities/")),  # 401
+    ]
+    settings.MAX_REQUEST_BYTES = 10
+    too_large = anonymous.post("/api/v1/opinions/", {"content": "x" * 50}, format="json")
+    cases.append(("/api/v1/opinions/", "post", too_large))  # 413
+    assert [response.status_code for *_x, response in cases] == [401, 404, 404, 400, 401, 413]
+    for path, method, response in cases:
+        assert_valid(schema, path, method, response)
+
+
+@pytest.mark.django_db
+def test_a_signed_in_caller_refused_gets_a_documented_403(schema, deputy_user):
+    api = APIClient()
+    api.force_authenticate(deputy_user)
+
+    response = api.get("/api/v1/reports/compliance/")
+
+    assert response.status_code == 403
+    assert_valid(schema, "/api/v1/reports/compliance/", "get", response)
+
+
+@pytest.mark.django_db
+def test_an_id_that_is_not_a_number_is_a_json_404_on_the_api(schema):
+    response = APIClient().get("/api/v1/deputies/abc/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_operations_open_to_the_public_say_so_in_their_security(schema):
+    """An operation that answers without credentials lists `{}`; one that does not, does not."""
+    security = {
+        (path, method): operation.get("security", [{}])
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+
+    assert {} in security[("/api/v1/suggestions/", "get")]  # the published ones, for the public
+    assert {} in security[("/api/v1/opinions/", "post")]  # the public submits
+    assert {} not in security[("/api/v1/opinions/", "get")]
+    assert {} not in security[("/api/v1/suggestions/", "post")]
+
+
+@pytest.mark.django_db
+def test_an_anonymous_list_of_suggestions_is_allowed_as_documented(schema):
+    response = APIClient().get("/api/v1/suggestions/")
+
+    assert response.status_code == 200
+    assert_valid(schema, "/api/v1/suggestions/", "get", response)
+
+
+def test_every_operation_documents_bad_input_and_bodies_document_413(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert "400" in operation["responses"], (method, path)
+            if method in ("post", "put", "patch"):
+                assert "413" in operation["responses"], (method, path)
+            if operation.get("security") and {} not in operation["security"]:
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
