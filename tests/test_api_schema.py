@@ -174,3 +174,30 @@ def test_every_operation_documents_bad_input_and_bodies_document_413(schema):
                 assert "413" in operation["responses"], (method, path)
             if operation.get("security") and {} not in operation["security"]:
                 assert {"401", "403"} <= set(operation["responses"]), (method, path)
+
+
+@pytest.mark.django_db
+def test_the_public_archive_is_documented_as_the_page_it_is(schema):
+    response = APIClient().get("/api/v1/public/opinions/")
+
+    assert set(response.json()) == {"count", "next", "previous", "results"}
+    assert_valid(schema, "/api/v1/public/opinions/", "get", response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["null", "0", "-3", "1.5", ""])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400_naming_it(schema, size):
+    """The schema says `page_size` is an integer ≥ 1; DRF used to serve the default page for anything."""
+    response = APIClient().get("/api/v1/regions/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+    assert_valid(schema, "/api/v1/regions/", "get", response)
+
+
+@pytest.mark.django_db
+def test_an_empty_page_number_is_a_404_and_a_large_page_size_is_capped(schema):
+    api = APIClient()
+
+    assert api.get("/api/v1/regions/", {"page": ""}).status_code == 404
+    assert api.get("/api/v1/regions/", {"page_size": "100000"}).status_code == 200
