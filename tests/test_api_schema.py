@@ -201,3 +201,24 @@ def test_an_empty_page_number_is_a_404_and_a_large_page_size_is_capped(schema):
 
     assert api.get("/api/v1/regions/", {"page": ""}).status_code == 404
     assert api.get("/api/v1/regions/", {"page_size": "100000"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "status"), [("null", 400), ("maybe", 400), ("true", 200), ("", 200)])
+def test_a_yes_no_filter_refuses_other_words(schema, district_congress, value, status):
+    """Found by `make fuzz`: `?current=null` was read as no filter although the schema says boolean."""
+    response = APIClient().get("/api/v1/congresses/", {"current": value})
+
+    assert response.status_code == status
+    if status == 400:
+        assert "current" in response.json()
+    assert_valid(schema, "/api/v1/congresses/", "get", response)
+
+
+def test_an_empty_year_for_the_response_times_is_documented(schema):
+    """Found by `make fuzz`: `?year=` answers this year's tables; the schema said integer only."""
+    parameters = schema["paths"]["/api/v1/public/response-times/"]["get"]["parameters"]
+    year = next(p for p in parameters if p["name"] == "year")
+
+    jsonschema.validate("", year["schema"])
+    jsonschema.validate(2026, year["schema"])
