@@ -222,3 +222,16 @@ def test_an_empty_year_for_the_response_times_is_documented(schema):
 
     jsonschema.validate("", year["schema"])
     jsonschema.validate(2026, year["schema"])
+
+
+def test_a_reports_questions_are_documented_as_the_plain_list_they_are(schema):
+    """Found by `make fuzz`: the answer is a list, the schema said a page (with page and filter params)."""
+    operation = schema["paths"]["/api/v1/voter-reports/{id}/questions/"]["get"]
+
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert [p["name"] for p in operation["parameters"]] == ["id"]
+
+
+def test_changing_a_submitted_draft_documents_its_409(schema):
+    """Found by `make fuzz`: PATCH on a submitted suggestion answers 409, undocumented."""
+    assert "409" in schema["paths"]["/api/v1/suggestions/{id}/"]["patch"]["responses"]

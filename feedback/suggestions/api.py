@@ -165,7 +165,10 @@ class SuggestionViewSet(
         summary="修改草稿（提出代表）",
         tags=["suggestions"],
         request=serializers.DraftSerializer,
-        responses={200: serializers.SuggestionSerializer},
+        responses={
+            200: serializers.SuggestionSerializer,
+            409: OpenApiResponse(description="已提交，不能再修改"),
+        },
     )
     def partial_update(self, request, pk=None):
         suggestion = self.get_object()
