@@ -7,7 +7,9 @@ what it cannot see, once for every operation instead of a decorator on each:
   a NUL in the query is refused everywhere), 401 (credentials wrong or missing, where the view reads
   credentials), 403 (a signed-in caller who may not), 404 (unknown or invisible id, a page past the
   end), 413 (a body over MAX_REQUEST_BYTES), 429 (an operation with a rate limit), 414 (a request line
-  over the web server's limit, answered as HTML by gunicorn/nginx before Django);
+  over the web server's limit, answered as HTML by gunicorn/nginx before Django), 409 (an action on an
+  object whose state no longer allows it);
+- a query parameter given empty counts as not given, so `""` is one of its values;
 - who may call without credentials: the view's own permission classes are asked about an anonymous
   caller, so an operation open to the public lists the empty security requirement `{}`;
 - values as the API writes them: a read-only field with `default=None` or over a nullable model
@@ -19,6 +21,7 @@ what it cannot see, once for every operation instead of a decorator on each:
 from __future__ import annotations
 
 import copy
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
@@ -44,6 +47,7 @@ ERROR_RESPONSES = {
     "401": ("未登录或凭据无效。", ERROR),
     "403": ("无权执行此操作。", ERROR),
     "404": ("对象不存在或不可见，或页码超出范围。", ERROR),
+    "409": ("对象当前的状态不允许此操作（可能已被他人处理），请刷新后再决定。", ERROR),
     "413": ("请求内容超过 MAX_REQUEST_BYTES。", ERROR),
     "429": ("请求过于频繁，请稍后再试（见 Retry-After）。", ERROR),
 }
@@ -52,6 +56,7 @@ URI_TOO_LONG = {
     "content": {"text/html": {"schema": {"type": "string"}}},
 }
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+PAGE_PARAMETERS = {"page", "page_size"}
 
 
 def _anonymous_request(method: str):
@@ -122,10 +127,14 @@ class AutoSchema(SpectacularAutoSchema):
                     schema["maximum"] = extra["max_value"]
                 if extra.get("decimal_places") == 0:
                     schema["type"] = "integer"
-            if "enum" in schema and "" not in schema["enum"]:
-                # An empty value does not filter (django-filter), so it is an accepted value.
-                schema["enum"] = [*schema["enum"], ""]
         return parameters
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter.get("in") == "query" and parameter["name"] not in PAGE_PARAMETERS:
+                _empty_means_unset(parameter)
+        return operation
 
     # --- the error answers --------------------------------------------------------------------------
 
@@ -139,12 +148,14 @@ class AutoSchema(SpectacularAutoSchema):
                 isinstance(p, permissions.AllowAny) for p in perms
             ):
                 codes.append("403")
-        has_path_id = "{" in self.path
-        if has_path_id or self._is_list_view() or self.method in BODY_METHODS:
-            # A list pages (a page past the end is 404); a body may name an object that is gone.
-            codes.append("404")
+        # An id in the path, a query or a body may name nothing the caller can see; a page may be past
+        # the end.
+        codes.append("404")
         if self.method in BODY_METHODS:
             codes.append("413")
+        if self.method == "POST" and re.search(r"\{[^}]+\}/[^{}]+/$", self.path):
+            # An action on an object whose state no longer allows it (a lost race, a repeat).
+            codes.append("409")
         if self.view.get_throttles():
             codes.append("429")
         return codes
@@ -205,3 +216,14 @@ def _allow_null(schema: dict) -> None:
     if "$ref" in schema:
         schema["allOf"] = [{"$ref": schema.pop("$ref")}]
     schema["nullable"] = True
+
+
+def _empty_means_unset(parameter: dict) -> None:
+    """A query parameter given empty (`?year=`, `?deputy=`) counts as not given: filters do not filter,
+    defaults apply. So `""` is an accepted value, whatever the parameter's type."""
+    schema = parameter.get("schema", {})
+    if "enum" in schema:
+        if "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+    elif schema.get("type") not in (None, "string") or schema.get("format"):
+        parameter["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}

@@ -235,3 +235,14 @@ def test_a_reports_questions_are_documented_as_the_plain_list_they_are(schema):
 def test_changing_a_submitted_draft_documents_its_409(schema):
     """Found by `make fuzz`: PATCH on a submitted suggestion answers 409, undocumented."""
     assert "409" in schema["paths"]["/api/v1/suggestions/{id}/"]["patch"]["responses"]
+
+
+def test_empty_query_values_state_actions_and_ids_in_queries_are_documented(schema):
+    """Found by `make fuzz` as staff: `?deputy=` and `?is_constituency_contact=` (no filter) against
+    integer/boolean, 409 from a meeting request's actions and 404 from a report's `group` undocumented."""
+    listing = schema["paths"]["/api/v1/voter-reports/"]["get"]
+    parameters = {p["name"]: p["schema"] for p in listing["parameters"]}
+    jsonschema.validate("", parameters["deputy"])
+    for action in ("arrange", "decline", "record"):
+        assert "409" in schema["paths"][f"/api/v1/meeting-requests/{{id}}/{action}/"]["post"]["responses"]
+    assert "404" in schema["paths"]["/api/v1/reports/compliance/"]["get"]["responses"]
