@@ -331,4 +331,4 @@ class PublicationSerializer(serializers.Serializer):
     public_content = serializers.CharField()
     public_answer = serializers.CharField()
     withheld_reason = serializers.CharField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)  # null until published

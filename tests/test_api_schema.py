@@ -246,3 +246,11 @@ def test_empty_query_values_state_actions_and_ids_in_queries_are_documented(sche
     for action in ("arrange", "decline", "record"):
         assert "409" in schema["paths"][f"/api/v1/meeting-requests/{{id}}/{action}/"]["post"]["responses"]
     assert "404" in schema["paths"]["/api/v1/reports/compliance/"]["get"]["responses"]
+
+
+def test_a_withheld_publication_may_answer_a_null_published_at(schema):
+    """Found by `make fuzz` as the administrator: withholding answers `published_at: null`."""
+    publication = schema["paths"]["/api/v1/opinions/{id}/publication/"]["post"]["responses"]["200"]
+    ref = publication["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+
+    assert schema["components"]["schemas"][ref]["properties"]["published_at"].get("nullable") is True
