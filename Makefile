@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check install worker beat messages bench clean prod-check backup restore
+.PHONY: run test lint format migrations-check install worker beat messages bench clean prod-check fuzz backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ beat: $(STAMP)
 # unless REDIS_URL is set.
 prod-check: $(STAMP)
 	$(BIN)/python deploy/prodcheck.py
+
+# schemathesis against /api/v1/schema/ on the same production settings (gunicorn, DEBUG=false, demo
+# data), anonymously and with each demo persona's token, every check, 50 examples per operation
+# (deploy/fuzzapi.py, deploy/schemathesis.toml). Any server error or schema violation fails it. Give
+# it a scratch DATABASE_URL, as for prod-check.
+fuzz: $(STAMP)
+	$(BIN)/python deploy/fuzzapi.py
 
 # One file under backups/ (database + media), its path printed last; restore replaces both and checks
 # every table's row count (docs/deployment.md, "Backups"). Asks first only on a terminal.

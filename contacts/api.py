@@ -227,7 +227,8 @@ class VoterReportViewSet(
         request=question_api.MeetingQuestionInputSerializer,
         responses={201: question_api.VoterQuestionSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, neither paged nor filtered (question_api.report_questions): so says the schema.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def questions(self, request, pk=None):
         """Voters' views and questions on the report (§二(五)): contacts/question_api.py."""
         return question_api.report_questions(request, pk)

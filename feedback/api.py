@@ -121,9 +121,12 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(serializers.OpinionCreatedSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="办理操作一览（状态、权限说明和所需数据）", tags=["opinions"], responses=OpenApiTypes.OBJECT
+        summary="办理操作一览（状态、权限说明和所需数据）",
+        tags=["opinions"],
+        responses=serializers.WorkflowActionSerializer(many=True),
+        filters=False,
     )
-    @action(detail=False, methods=["get"], url_path="actions")
+    @action(detail=False, methods=["get"], url_path="actions", pagination_class=None)
     def workflow_table(self, request):
         """The workflow table, so a client builds its forms from it: for each action its source
         states, targets and the data it takes."""

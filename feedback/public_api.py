@@ -80,11 +80,14 @@ class PublicOpinionList(GenericAPIView):
     renderer_classes = RENDERERS
     pagination_class = StandardPagination
     serializer_class = PublishedOpinionSerializer
+    filter_backends = []  # the filters are ArchiveFilterForm's, documented below
 
     @extend_schema(
         operation_id="public_opinions_list",
         summary="公开的社情民意（无需登录）",
         tags=["public"],
+        # A page of them (count, next, previous, results), not one.
+        responses=PublishedOpinionSerializer(many=True),
         parameters=[
             OpenApiParameter("region", OpenApiTypes.INT, description="街道或镇的编号（含其居村委会）"),
             OpenApiParameter("category", OpenApiTypes.STR, description="类别（中文，如“交通出行”）"),

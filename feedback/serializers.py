@@ -303,6 +303,29 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return deadlines.status_for(obj.due_at, self.context.get("now") or timezone.now())
 
 
+class WorkflowChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class WorkflowFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    required = serializers.BooleanField()
+    choices = WorkflowChoiceSerializer(many=True)
+
+
+class WorkflowActionSerializer(serializers.Serializer):
+    """One row of `GET /opinions/actions/` (the answer is a list of them)."""
+
+    action = serializers.CharField()
+    label = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    targets = serializers.ListField(child=serializers.CharField())
+    fields = WorkflowFieldSerializer(many=True)
+
+
 class PublicationDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "withhold"])
     public_content = serializers.CharField(required=False, allow_blank=True, default="")
@@ -316,4 +339,4 @@ class PublicationSerializer(serializers.Serializer):
     public_content = serializers.CharField()
     public_answer = serializers.CharField()
     withheld_reason = serializers.CharField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)  # null until published

@@ -25,7 +25,14 @@ class ResponseTimesView(APIView):
         operation_id="public_response_times",
         summary="办理时效公开数据（无需登录）",
         tags=["public"],
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="收到年度，默认本年")],
+        # Empty (`?year=`) is this year, like no year at all.
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 0}]},
+                description="收到年度，默认本年",
+            )
+        ],
         responses=OpenApiTypes.OBJECT,
     )
     @method_decorator(reads_from_replica)

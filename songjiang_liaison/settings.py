@@ -326,7 +326,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "songjiang_liaison.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         # Password guessing through POST /api/v1/auth/token/, per client address.
         "auth_token": env.str("AUTH_TOKEN_RATE", default="20/minute"),

@@ -45,16 +45,26 @@ def home(request):
     return render(request, "home.html", context)
 
 
+def _api_error(request, status: int):
+    """Under /api/ an error is JSON with `detail`, as the schema documents it (not the HTML page)."""
+    if not request.path_info.startswith("/api/"):
+        return None
+    from rest_framework import exceptions
+
+    kinds = {400: exceptions.ParseError, 403: exceptions.PermissionDenied, 404: exceptions.NotFound}
+    return JsonResponse({"detail": str(kinds[status].default_detail)}, status=status)
+
+
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400) or render(request, "errors/400.html", status=400)
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404) or render(request, "errors/404.html", status=404)
 
 
 def error_500(request):

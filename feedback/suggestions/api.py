@@ -45,6 +45,17 @@ def _data(request) -> dict:
     return dict(request.data or {})
 
 
+def _shape_errors(request) -> dict | None:
+    """The fields of a draft that are not even of their type (a list for a title, a word for an id):
+    a 400 before the services read them. The services check the rest (required, lengths, choices)."""
+    shape = serializers.DraftSerializer(data=request.data, partial=True)
+    if shape.is_valid():
+        return None
+    kind = request.data.get("kind")
+    errors = {k: v for k, v in shape.errors.items() if not (k == "kind" and isinstance(kind, str))}
+    return errors or None
+
+
 def _renderers():
     return RENDERERS
 
@@ -122,6 +133,8 @@ class SuggestionViewSet(
         responses={201: serializers.SuggestionSerializer, 400: OpenApiResponse(description="字段错误")},
     )
     def create(self, request, *args, **kwargs):
+        if errors := _shape_errors(request):
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         data = _data(request)
         suggestion = services.create_draft(
             user=request.user,
@@ -141,10 +154,15 @@ class SuggestionViewSet(
         summary="修改草稿（提出代表）",
         tags=["suggestions"],
         request=serializers.DraftSerializer,
-        responses={200: serializers.SuggestionSerializer},
+        responses={
+            200: serializers.SuggestionSerializer,
+            409: OpenApiResponse(description="已提交，不能再修改"),
+        },
     )
     def partial_update(self, request, pk=None):
         suggestion = self.get_object()
+        if errors := _shape_errors(request):
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         data = _data(request)
         changes = {k: v for k, v in data.items() if k in serializers.DraftSerializer().fields}
         if "confidential" in changes:

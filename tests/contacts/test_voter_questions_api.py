@@ -88,3 +88,19 @@ def test_moderate_then_answer_and_the_public_list_hides_the_submitter(
 
 def test_the_public_list_holds_approved_questions_only(client, question):
     assert client.get("/api/v1/public/voter-questions/").json()["count"] == 0
+
+
+def test_a_committee_member_recording_at_a_report_gets_a_json_404(report, committee_member):
+    """Found by `make fuzz`: the refusal had no body and no Content-Type, unlike every API 404."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(committee_member)
+
+    response = api.post(
+        f"/api/v1/voter-reports/{report.pk}/questions/", {"kind": "view", "content": "路灯"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
