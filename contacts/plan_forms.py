@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Constituency, ContactPoint
+from songjiang_liaison.forms import style_form
 
-from .forms import DateInput, TimeInput, TrainingSessionForm, _deputy_select, _style, people_field
+from .forms import DateInput, TimeInput, TrainingSessionForm, _deputy_select, people_field
 from .models import ReportForm
 
 
@@ -57,7 +58,7 @@ class VoterReportPlanForm(forms.Form):
         self.fields["date"].widget.attrs["min"] = timezone.localdate().isoformat()
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate() + datetime.timedelta(days=7))
-        _style(self)
+        style_form(self)
 
 
 class VoterReportHeldForm(forms.Form):
@@ -69,7 +70,7 @@ class VoterReportHeldForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class ScheduledTrainingSessionForm(TrainingSessionForm):
@@ -79,4 +80,4 @@ class ScheduledTrainingSessionForm(TrainingSessionForm):
         super().__init__(*args, **kwargs)
         add_schedule_fields(self)
         self.order_fields(["plan", "title", "date", "start_time", "end_time", "venue", "place", "hours"])
-        _style(self)
+        style_form(self)

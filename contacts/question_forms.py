@@ -7,7 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import _style
+from songjiang_liaison.forms import style_form
+
 from .models import VoterQuestionKind, VoterReport
 from .question_services import MAX_ANSWER, MAX_CONTENT
 
@@ -68,7 +69,7 @@ class VoterQuestionForm(forms.Form):
             ]
         else:
             del self.fields["report"]
-        _style(self)
+        style_form(self)
 
     def clean_report(self):
         pk = self.cleaned_data.get("report")
@@ -89,7 +90,7 @@ class MeetingQuestionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class AnswerForm(forms.Form):
@@ -102,7 +103,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class RejectForm(forms.Form):
@@ -112,4 +113,4 @@ class RejectForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)

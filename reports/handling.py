@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.quotas import year_start_instant
 from deputies.data.territory import official_position
 from feedback import deadlines
-from feedback.models import Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
+from feedback.models import FINAL_STATES, Assignment, Channel, Opinion, OpinionState, Rating, RouteLevel
 from feedback.selectors import opinions_visible_to
 from songjiang_liaison import pagecache
 
@@ -264,7 +264,7 @@ def _overdue_units(opinions, now: datetime.datetime) -> list[OverdueUnit]:
         Assignment.objects.filter(
             opinion__in=opinions.order_by().values("pk"), replied_at__isnull=True, due_at__lt=now
         )
-        .exclude(opinion__state__in=("closed", "rejected", "merged"))
+        .exclude(opinion__state__in=FINAL_STATES)
         .order_by("organization__name", "due_at", "pk")
         .values("organization_id", "organization__name", "due_at", "opinion__tracking_code", "opinion_id")
     )

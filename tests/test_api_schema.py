@@ -254,3 +254,18 @@ def test_a_withheld_publication_may_answer_a_null_published_at(schema):
     ref = publication["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
 
     assert schema["components"]["schemas"][ref]["properties"]["published_at"].get("nullable") is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/reports/handling/", "/api/v1/reports/compliance/"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_each_report_format_answers_a_documented_content_type(schema, admin_user, path, fmt):
+    """`?format=csv|xlsx` answers a file: its type is in the schema (found by make fuzz as street staff)."""
+    client = APIClient()
+    client.force_authenticate(admin_user)
+
+    response = client.get(path, {"format": fmt})
+
+    assert response.status_code == 200
+    media_type = response["Content-Type"].split(";")[0].strip()
+    assert media_type in schema["paths"][path]["get"]["responses"]["200"]["content"]

@@ -6,8 +6,6 @@ the photo field and errors put back on fields come from `songjiang_liaison.forms
 
 Every name stays importable from `contacts.forms`."""
 
-from songjiang_liaison.forms import style_form as _style  # the old name, for question_forms and plan_forms
-
 from .activities import (
     PLAN_MAIN_FIELDS,
     ActivityForm,
@@ -81,7 +79,6 @@ __all__ = [
     "VoterReportForm",
     "YearForm",
     "_deputy_select",
-    "_style",
     "as_plan",
     "body_constituency",
     "joinable_groups",
