@@ -8,10 +8,10 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.models import Notification, kind_label
+from songjiang_liaison.api import StandardPagination
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -30,7 +30,9 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class InboxPagination(PageNumberPagination):
+class InboxPagination(StandardPagination):
+    """The inbox: 20 a page, strict like every list (songjiang_liaison.api.StandardPagination)."""
+
     page_size = 20
 
     def get_paginated_response(self, data):

@@ -6,6 +6,7 @@ Every app's `api.py` may reuse these so that all list endpoints page the same wa
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers, status, views, viewsets
 from rest_framework.exceptions import ValidationError
@@ -23,14 +24,21 @@ class StandardPagination(PageNumberPagination):
 
     Strict, as the schema says (issue 12): a `page_size` that is not a whole number of at least 1 is a
     400 naming it (DRF would silently use the default), an empty or wordy `page` a 404 like any page
-    that does not exist (DRF would serve the first)."""
+    that does not exist (DRF would serve the first), either of them given twice a 400."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def _single(self, request, name):
+        """The one value of `name`; a parameter given twice (`?page=1&page=2`) is a 400 naming it."""
+        values = request.query_params.getlist(name)
+        if len(values) > 1:
+            raise ValidationError({name: [_("该参数只能给出一次。")]})
+        return values[0] if values else None
+
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
+        raw = self._single(request, self.page_size_query_param)
         if raw is None:
             return self.page_size
         try:
@@ -40,7 +48,7 @@ class StandardPagination(PageNumberPagination):
         return min(size, self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        number = request.query_params.get(self.page_query_param)
+        number = self._single(request, self.page_query_param)
         if number is None:
             return 1
         if number in self.last_page_strings:
