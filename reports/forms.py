@@ -68,7 +68,10 @@ def parse_filters(params, *, user, year: int, regions=None, groups=None) -> Repo
         )
         if group not in allowed:
             raise Http404
-    compliant = {"yes": True, "no": False}.get(params.get("compliant") or "")
+    answer = params.get("compliant") or ""
+    if answer not in ("", "yes", "no"):
+        raise ValidationError({"compliant": _("是否达标只能为 yes 或 no。")})
+    compliant = {"yes": True, "no": False}.get(answer)
     sort = params.get("sort") or ""
     if sort.lstrip("-") not in SORT_FIELDS:
         sort = ""

@@ -285,3 +285,18 @@ def test_a_page_parameter_given_twice_is_a_400_naming_it(schema, admin_user, pat
     assert response.status_code == 400
     assert param in response.json()
     assert_valid(schema, path, "get", response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value, status", [("AAA", 400), ("yes", 200), ("no", 200), ("", 200)])
+def test_the_compliance_reports_compliant_filter_refuses_other_words(schema, admin_user, value, status):
+    """`compliant` is yes or no (found by make fuzz as admin: `?compliant=AAA` served the whole report)."""
+    client = APIClient()
+    client.force_authenticate(admin_user)
+
+    response = client.get("/api/v1/reports/compliance/", {"compliant": value})
+
+    assert response.status_code == status
+    if status == 400:
+        assert "compliant" in response.json()
+    assert_valid(schema, "/api/v1/reports/compliance/", "get", response)
